@@ -1,0 +1,133 @@
+// Command mxwizard guides an installer through hardening a MOBOTIX IP camera,
+// audits fleets of cameras and applies a hardening profile without questions.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// Set by the release build (-ldflags "-X main.version=... -X main.commit=... -X main.date=...").
+var (
+	version = ""
+	commit  = ""
+	date    = ""
+)
+
+// Exit codes shared by every command (documented in the README).
+const (
+	exitOK       = 0   // everything asked for was done
+	exitFailed   = 1   // a check or step failed, or a password was rejected
+	exitRefused  = 2   // usage error, guard refusal, a camera could not be reached
+	exitCanceled = 130 // the person interrupted (ctrl+c)
+)
+
+// exitError carries an exit code through cobra to main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// withCode wraps err so that main exits with code.
+func withCode(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: code, err: err}
+}
+
+// silentExit ends the command with code without printing anything more
+// (the command already said what it had to say).
+type silentExit int
+
+func (s silentExit) Error() string { return fmt.Sprintf("exit %d", int(s)) }
+
+func versionString() string {
+	v, c, d := version, commit, date
+	if v == "" {
+		v = "devel"
+		if bi, ok := debug.ReadBuildInfo(); ok {
+			if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+				v = bi.Main.Version
+			}
+			for _, s := range bi.Settings {
+				switch s.Key {
+				case "vcs.revision":
+					if c == "" {
+						c = s.Value
+					}
+				case "vcs.time":
+					if d == "" {
+						d = s.Value
+					}
+				}
+			}
+		}
+	}
+	out := v
+	if c != "" {
+		if len(c) > 12 {
+			c = c[:12]
+		}
+		out += " (commit " + c
+		if d != "" {
+			out += ", built " + d
+		}
+		out += ")"
+	}
+	return out
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "mxwizard",
+		Short: "Harden MOBOTIX IP cameras, step by step",
+		Long: `mxwizard takes an installer through the 22 camera steps of the MOBOTIX
+cyber-security hardening guide, then the video-management and storage
+checklists. Nothing changes on a camera without the plan being shown first.`,
+		Version:       versionString(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetVersionTemplate("mxwizard {{.Version}}\n")
+	root.AddCommand(subcommands()...)
+	return root
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:]))
+}
+
+// run executes the command line and maps errors to exit codes.
+func run(ctx context.Context, args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var se silentExit
+	if errors.As(err, &se) {
+		return int(se)
+	}
+	fmt.Fprintln(os.Stderr, "mxwizard:", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if errors.Is(err, context.Canceled) {
+		return exitCanceled
+	}
+	return exitRefused
+}

@@ -1,0 +1,67 @@
+// Package secret holds the one type mxwizard uses for passwords, keys and
+// passphrases: a value that refuses to print itself.
+package secret
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"log/slog"
+	"strings"
+)
+
+// Mask is what every printing path shows instead of a secret.
+const Mask = "********"
+
+// Secret is a password, key or passphrase. Its String, GoString, Format,
+// MarshalJSON, MarshalText and LogValue all yield Mask, so a secret that
+// reaches fmt, a logger, a JSON report or an error message stays hidden. The
+// only way to read the value is Reveal, which is easy to search for.
+type Secret struct {
+	value string
+}
+
+// New wraps a plain value.
+func New(value string) Secret { return Secret{value: value} }
+
+// Reveal returns the plain value. Call it only where the value must leave the
+// process on purpose: on the wire to the camera or into an encrypted file.
+func (s Secret) Reveal() string { return s.value }
+
+// IsZero reports whether no value was set.
+func (s Secret) IsZero() bool { return s.value == "" }
+
+// Len is the length of the value in bytes.
+func (s Secret) Len() int { return len(s.value) }
+
+// Equal compares two secrets in constant time.
+func (s Secret) Equal(o Secret) bool {
+	return subtle.ConstantTimeCompare([]byte(s.value), []byte(o.value)) == 1
+}
+
+// String implements fmt.Stringer with the mask.
+func (s Secret) String() string { return Mask }
+
+// GoString implements fmt.GoStringer with the mask (covers %#v).
+func (s Secret) GoString() string { return "secret.Secret(" + Mask + ")" }
+
+// MarshalJSON writes the mask, never the value.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(Mask) }
+
+// MarshalText writes the mask, never the value.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(Mask), nil }
+
+// LogValue implements slog.LogValuer with the mask.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(Mask) }
+
+// Redact replaces every occurrence of the given secrets' values in text with
+// the mask. Use it on text that came from elsewhere (a camera reply, a wrapped
+// error) before it is shown or stored. Empty secrets are ignored.
+func Redact(text string, secrets ...Secret) string {
+	for _, s := range secrets {
+		if len(s.value) < 3 { // too short to redact without mangling text
+			continue
+		}
+		text = strings.ReplaceAll(text, s.value, Mask)
+	}
+	return text
+}
