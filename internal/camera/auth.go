@@ -1,0 +1,142 @@
+package camera
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/icholy/digest"
+	"github.com/mxwizard/mxwizard/internal/secret"
+)
+
+// authTransport answers the camera's challenge: Basic (factory cameras) or
+// Digest, whichever the camera asks for. It learns the scheme from the first
+// 401 and then authenticates every request up front (one round trip). A
+// request whose credentials were rejected is never repeated: a second try
+// would count as another failed login for the camera's intrusion detection.
+type authTransport struct {
+	next       http.RoundTripper
+	user       string
+	password   secret.Secret
+	allowPlain bool
+	anonymous  bool
+	count      *atomic.Int64
+
+	mu     sync.Mutex
+	scheme string // "", "basic" or "digest"
+	chal   *digest.Challenge
+	nc     int
+}
+
+// insecureError stops a Basic login over plain HTTP.
+type insecureError struct{}
+
+func (insecureError) Error() string { return ErrInsecureCredentials.Error() }
+
+func (t *authTransport) forgetChallenge() {
+	t.mu.Lock()
+	t.scheme, t.chal, t.nc = "", nil, 0
+	t.mu.Unlock()
+}
+
+func (t *authTransport) send(req *http.Request) (*http.Response, error) {
+	t.count.Add(1)
+	return t.next.RoundTrip(req)
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.anonymous {
+		return t.send(req)
+	}
+	first, err := t.authorize(req)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := t.send(first)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	// 401: learn the challenge. If we had sent credentials and the nonce was
+	// not stale, they were wrong: give the 401 back, do not try again.
+	sentCreds := first.Header.Get("Authorization") != ""
+	chal, scheme := parseChallenges(resp.Header)
+	if scheme == "" || (sentCreds && !(scheme == "digest" && chal != nil && chal.Stale)) {
+		return resp, nil
+	}
+	t.mu.Lock()
+	t.scheme, t.chal, t.nc = scheme, chal, 0
+	t.mu.Unlock()
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		return resp, nil
+	}
+	drain(resp)
+	retry, err := t.authorize(req)
+	if err != nil {
+		return nil, err
+	}
+	return t.send(retry)
+}
+
+func drain(resp *http.Response) {
+	buf := make([]byte, 4096)
+	for i := 0; i < 16; i++ {
+		if _, err := resp.Body.Read(buf); err != nil {
+			break
+		}
+	}
+	resp.Body.Close()
+}
+
+// authorize clones req with an Authorization header for the known scheme.
+func (t *authTransport) authorize(req *http.Request) (*http.Request, error) {
+	t.mu.Lock()
+	scheme, chal := t.scheme, t.chal
+	if scheme == "digest" {
+		t.nc++
+	}
+	nc := t.nc
+	t.mu.Unlock()
+	out := req.Clone(req.Context())
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		out.Body = body
+	}
+	switch scheme {
+	case "basic":
+		if req.URL.Scheme != "https" && !t.allowPlain {
+			return nil, &insecureError{}
+		}
+		token := base64.StdEncoding.EncodeToString([]byte(t.user + ":" + t.password.Reveal()))
+		out.Header.Set("Authorization", "Basic "+token)
+	case "digest":
+		cred, err := digest.Digest(chal, digest.Options{
+			Method: req.Method, URI: req.URL.RequestURI(), Count: nc,
+			Username: t.user, Password: t.password.Reveal(), GetBody: req.GetBody,
+		})
+		if err != nil {
+			return nil, errors.New("digest authentication: " + err.Error())
+		}
+		out.Header.Set("Authorization", cred.String())
+	}
+	return out, nil
+}
+
+// parseChallenges prefers Digest over Basic when the camera offers both.
+func parseChallenges(h http.Header) (*digest.Challenge, string) {
+	if chal, err := digest.FindChallenge(h); err == nil {
+		return chal, "digest"
+	}
+	for _, v := range h.Values("WWW-Authenticate") {
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(v)), "basic") {
+			return nil, "basic"
+		}
+	}
+	return nil, ""
+}
