@@ -1,0 +1,77 @@
+package profile
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExampleProfileIsValid(t *testing.T) {
+	p, err := Parse(Example())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Admin.Password != "generate" || p.WebServer.HTTPSPort != 8443 || len(p.Users) == 0 {
+		t.Fatalf("example profile not read as written: %+v", p)
+	}
+}
+
+func TestLiteralSecretsAreRefusedWithoutShowingThem(t *testing.T) {
+	const literal = "Hunter2-literal!"
+	_, err := Parse([]byte("admin:\n  user: admin\n  password: " + literal + "\n"))
+	if err == nil {
+		t.Fatal("a literal password was accepted")
+	}
+	if strings.Contains(err.Error(), literal) {
+		t.Fatalf("the error shows the secret: %v", err)
+	}
+	if !strings.Contains(err.Error(), "admin.password") {
+		t.Fatalf("the error does not name the field: %v", err)
+	}
+}
+
+func TestUnknownFieldsAreRefusedWithoutEchoingValues(t *testing.T) {
+	_, err := Parse([]byte("admin_pasword: Secret-Typo-99\n"))
+	if err == nil {
+		t.Fatal("an unknown field was accepted")
+	}
+	if strings.Contains(err.Error(), "Secret-Typo-99") {
+		t.Fatalf("the error echoes a value: %v", err)
+	}
+}
+
+func TestBadValuesAreNamed(t *testing.T) {
+	for field, doc := range map[string]string{
+		"ip_access.no_match": "ip_access:\n  no_match: maybe\n",
+		"web_crawling":       "web_crawling: sometimes\n",
+		"authentication":     "authentication: ntlm\n",
+		"certificate.mode":   "certificate:\n  mode: magic\n",
+	} {
+		if _, err := Parse([]byte(doc)); err == nil || !strings.Contains(err.Error(), field) {
+			t.Errorf("%s: error %v does not name the field", field, err)
+		}
+	}
+}
+
+func TestSecretRefsResolveFromEnvAndFile(t *testing.T) {
+	t.Setenv("MXW_TEST_SECRET", "From-Env-1!")
+	v, ok, err := SecretRef("env:MXW_TEST_SECRET").Resolve("x")
+	if err != nil || !ok || v.Reveal() != "From-Env-1!" {
+		t.Fatalf("env: %v %v", ok, err)
+	}
+	path := filepath.Join(t.TempDir(), "s")
+	if err := os.WriteFile(path, []byte("From-File-2!\nignored\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v, ok, err = SecretRef("file:" + path).Resolve("x")
+	if err != nil || !ok || v.Reveal() != "From-File-2!" {
+		t.Fatalf("file: %v %v", ok, err)
+	}
+	if _, _, err := SecretRef("env:MXW_TEST_UNSET_VAR").Resolve("x"); err == nil {
+		t.Fatal("an unset variable resolved")
+	}
+	if _, ok, _ := SecretRef("generate").Resolve("x"); ok {
+		t.Fatal("generate must be left to the caller")
+	}
+}
