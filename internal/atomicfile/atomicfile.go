@@ -46,9 +46,7 @@ func Write(path string, data []byte, perm os.FileMode) error {
 // untouched and the error is returned wrapped, so errors.Is still finds it.
 func WriteFunc(path string, perm os.FileMode, fn func(io.Writer) error) error {
 	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
+	dir = filepath.Clean(dir) // "" becomes "."
 	if base == "" {
 		return fmt.Errorf("write %s: the path names a directory, not a file", path)
 	}

@@ -329,3 +329,14 @@ func TestConcurrentWritersNeverProduceATornFile(t *testing.T) {
 		t.Errorf("temporary files left behind: %v", tmp)
 	}
 }
+
+func TestWriteToAPathEndingInASeparatorFails(t *testing.T) {
+	dir := t.TempDir()
+	err := Write(dir+string(filepath.Separator), []byte("x"), 0o600)
+	if err == nil || !strings.Contains(err.Error(), "names a directory") {
+		t.Fatalf("err = %v, want a refusal naming the directory", err)
+	}
+	if tmp := leftovers(t, dir); len(tmp) != 0 {
+		t.Errorf("temporary files left behind: %v", tmp)
+	}
+}
