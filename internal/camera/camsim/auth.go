@@ -1,0 +1,251 @@
+package camsim
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
+)
+
+// authResult is the outcome of checking the Authorization header.
+type authResult int
+
+const (
+	authNone  authResult = iota // no credentials
+	authOK                      // good credentials
+	authBad                     // wrong credentials: counts as a failed login
+	authStale                   // a good Digest answer to a nonce we no longer know
+)
+
+const (
+	maxNonces     = 1024
+	nonceLifetime = 10 * time.Minute
+)
+
+// nonceState tracks one Digest nonce the camera issued.
+type nonceState struct {
+	issued time.Time
+	lastNC uint64
+}
+
+// storedHA1 is the user's HA1 from the active configuration ("" when the
+// user does not exist or has no password).
+func (c *Camera) storedHA1Locked(user string) string {
+	v, ok := c.active.Get(camera.SecUsers, user)
+	if !ok || user == "" {
+		return ""
+	}
+	h := camera.ParseProfile(v).Get(camera.ProfPasswordHash)
+	if !isPasswordHash(h) {
+		return ""
+	}
+	return strings.TrimPrefix(h, "{HA1}")
+}
+
+func equalString(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// authenticateLocked checks Basic (always accepted, CONFIRMED for an S74 in
+// digest mode) or Digest credentials against the active configuration.
+func (c *Camera) authenticateLocked(r *http.Request, now time.Time) (string, authResult) {
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	if h == "" {
+		return "", authNone
+	}
+	scheme, rest, _ := strings.Cut(h, " ")
+	switch strings.ToLower(scheme) {
+	case "basic":
+		user, pw, ok := r.BasicAuth()
+		if !ok {
+			return "", authBad
+		}
+		stored := c.storedHA1Locked(user)
+		if stored == "" || !equalString(stored, ha1(user, pw)) {
+			return "", authBad
+		}
+		return user, authOK
+	case "digest":
+		return c.checkDigestLocked(r, parseAuthParams(rest), now)
+	}
+	return "", authBad
+}
+
+// checkDigestLocked verifies an RFC 7616 answer (MD5, qop=auth) and the
+// nonce count: a nonce the camera does not know (any more) or a count that
+// does not grow gives a fresh challenge with stale=true, not a failed login.
+func (c *Camera) checkDigestLocked(r *http.Request, p map[string]string, now time.Time) (string, authResult) {
+	user := p["username"]
+	stored := c.storedHA1Locked(user)
+	if stored == "" || p["realm"] != Realm || p["uri"] != r.RequestURI || p["qop"] != "auth" || p["cnonce"] == "" {
+		return "", authBad
+	}
+	if alg := p["algorithm"]; alg != "" && !strings.EqualFold(alg, "MD5") {
+		return "", authBad
+	}
+	nc, err := strconv.ParseUint(p["nc"], 16, 32)
+	if err != nil || len(p["nc"]) != 8 {
+		return "", authBad
+	}
+	ha2 := md5hex(r.Method + ":" + p["uri"])
+	want := md5hex(stored + ":" + p["nonce"] + ":" + p["nc"] + ":" + p["cnonce"] + ":auth:" + ha2)
+	if !equalString(want, strings.ToLower(p["response"])) {
+		return "", authBad
+	}
+	ns, ok := c.nonces[p["nonce"]]
+	if !ok || now.Sub(ns.issued) > nonceLifetime || nc <= ns.lastNC {
+		return "", authStale
+	}
+	ns.lastNC = nc
+	return user, authOK
+}
+
+// challengeLocked is the WWW-Authenticate header for the active AUTH.
+func (c *Camera) challengeLocked(now time.Time, stale bool) string {
+	if c.active.Value(camera.SecWebServer, camera.KeyAuthMethod) != authDigest {
+		return `Basic realm="` + Realm + `"`
+	}
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	nonce := hex.EncodeToString(b)
+	c.nonces[nonce] = &nonceState{issued: now}
+	c.nonceSeq = append(c.nonceSeq, nonce)
+	if len(c.nonceSeq) > maxNonces {
+		delete(c.nonces, c.nonceSeq[0])
+		c.nonceSeq = c.nonceSeq[1:]
+	}
+	s := `Digest realm="` + Realm + `", qop="auth", algorithm=MD5, nonce="` + nonce + `"`
+	if stale {
+		s += ", stale=true"
+	}
+	return s
+}
+
+// parseAuthParams reads `key=value, key="quoted \"value\""` lists.
+func parseAuthParams(s string) map[string]string {
+	out := map[string]string{}
+	for len(s) > 0 {
+		s = strings.TrimLeft(s, " \t,")
+		eq := strings.IndexByte(s, '=')
+		if eq <= 0 {
+			break
+		}
+		key := strings.ToLower(strings.TrimSpace(s[:eq]))
+		s = strings.TrimLeft(s[eq+1:], " \t")
+		var val string
+		if strings.HasPrefix(s, `"`) {
+			var b strings.Builder
+			i := 1
+			for ; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' && i+1 < len(s) {
+					i++
+				}
+				b.WriteByte(s[i])
+			}
+			val = b.String()
+			if i < len(s) {
+				i++
+			}
+			s = s[i:]
+		} else {
+			end := strings.IndexByte(s, ',')
+			if end < 0 {
+				end = len(s)
+			}
+			val = strings.TrimSpace(s[:end])
+			s = s[end:]
+		}
+		if _, dup := out[key]; !dup {
+			out[key] = val
+		}
+	}
+	return out
+}
+
+// failedLoginLocked counts a failed login for intrusion detection: at
+// THRESHOLD failures within WINDOW seconds the camera logs the intrusion,
+// notifies (a log entry naming the methods) when NOTIFY is set, and locks
+// the address out for LOCKOUT_TIME seconds when LOCKOUT=1.
+func (c *Camera) failedLoginLocked(ip string, now time.Time) {
+	v := func(k string) string { return c.active.Value(camera.SecIntrusion, k) }
+	if v(camera.KeyIntrEnable) != "1" {
+		return
+	}
+	threshold := atoiOr(v(camera.KeyIntrThreshold), 10)
+	window := time.Duration(atoiOr(v(camera.KeyIntrWindow), 60)) * time.Second
+	var recent []time.Time
+	for _, t := range c.failures[ip] {
+		if now.Sub(t) < window {
+			recent = append(recent, t)
+		}
+	}
+	recent = append(recent, now)
+	if len(recent) < threshold {
+		c.failures[ip] = recent
+		return
+	}
+	delete(c.failures, ip)
+	msg := "intrusion detection: " + strconv.Itoa(len(recent)) + " failed logins from " + ip + " within " + strconv.Itoa(int(window/time.Second)) + " s"
+	if v(camera.KeyIntrLockout) == "1" {
+		lt := atoiOr(v(camera.KeyIntrLockoutTime), 600)
+		c.lockouts[ip] = now.Add(time.Duration(lt) * time.Second)
+		msg += "; address locked out for " + strconv.Itoa(lt) + " s"
+	}
+	c.syslogLocked("%s", msg)
+	if n := v(camera.KeyIntrNotify); n != "" {
+		c.syslogLocked("notification (%s): %s", n, msg)
+	}
+}
+
+// lockedOutLocked reports whether intrusion detection blocks ip now.
+func (c *Camera) lockedOutLocked(ip string, now time.Time) bool {
+	until, ok := c.lockouts[ip]
+	if !ok {
+		return false
+	}
+	if !now.Before(until) {
+		delete(c.lockouts, ip)
+		return false
+	}
+	return true
+}
+
+// hasRightLocked: the user's group must hold the right; admins always
+// holds admin.
+func (c *Camera) hasRightLocked(user, right string) bool {
+	group := camera.ParseProfile(c.active.Value(camera.SecUsers, user)).Get(camera.ProfGroup)
+	if group == "" {
+		return false
+	}
+	if group == camera.AdminGroup && right == camera.RightAdmin {
+		return true
+	}
+	rights, ok := c.active.Get(camera.SecGroups, group)
+	if !ok {
+		return false
+	}
+	for _, r := range splitList(rights) {
+		if r == right {
+			return true
+		}
+	}
+	return false
+}
+
+// publicLocked: the right is in access/PUBLIC (the admin menu never is).
+func (c *Camera) publicLocked(right string) bool {
+	if right == camera.RightAdmin {
+		return false
+	}
+	for _, r := range splitList(c.active.Value(camera.SecAccess, camera.KeyPublic)) {
+		if r == right {
+			return true
+		}
+	}
+	return false
+}
