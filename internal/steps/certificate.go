@@ -1,0 +1,164 @@
+package steps
+
+import (
+	"crypto/x509"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/certs"
+	"github.com/mxwizard/mxwizard/internal/profile"
+)
+
+// certificate is step 16.
+type certificate struct{}
+
+func (certificate) Info() Info {
+	return Info{16, "certificate", "Generate and load custom X.509 certificates",
+		"Admin Menu > Network Setup > Web Server (for experts)",
+		"The factory certificate is the same kind on every camera and names nobody; your own certificate lets clients pin or verify this camera."}
+}
+
+// isFactoryCertificate recognises the camera's factory self-signed
+// certificate: self-issued with MOBOTIX as its organisation.
+func isFactoryCertificate(c *x509.Certificate) bool {
+	if c.Subject.String() != c.Issuer.String() {
+		return false
+	}
+	for _, o := range c.Subject.Organization {
+		if strings.Contains(strings.ToUpper(o), "MOBOTIX") {
+			return true
+		}
+	}
+	return false
+}
+
+func (certificate) Check(s *Snapshot) Finding {
+	c := s.Certificate
+	if s.PendingCertificate != nil {
+		c = s.PendingCertificate
+	}
+	if c == nil {
+		return manual("connected over plain HTTP: the HTTPS certificate was not seen")
+	}
+	now := time.Now()
+	fp := camera.FingerprintSHA256(c.Raw)
+	switch {
+	case now.After(c.NotAfter):
+		return fail("the certificate expired on %s (SHA-256 %s)", c.NotAfter.Format("2006-01-02"), fp)
+	case isFactoryCertificate(c):
+		return fail("the camera uses its factory self-signed certificate (SHA-256 %s)", fp)
+	case c.NotAfter.Sub(now) < 30*24*time.Hour:
+		return pass("own certificate, but it expires on %s: renew it soon (SHA-256 %s)", c.NotAfter.Format("2006-01-02"), fp)
+	}
+	pending := ""
+	if s.PendingCertificate != nil {
+		pending = ", active after the reboot"
+	}
+	return pass("own certificate for %s, valid until %s%s (SHA-256 %s)", c.Subject.CommonName, c.NotAfter.Format("2006-01-02"), pending, fp)
+}
+
+func (ct certificate) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error) {
+	pl := &Plan{Step: ct.Info()}
+	cp := p.Certificate
+	if cp.Mode == "keep" || ct.Check(s).Status == Pass {
+		return pl, nil
+	}
+	reach := []string{s.Base.Hostname()}
+	if h := s.Value(camera.SecEthernet, camera.KeyHostname); h != "" {
+		reach = append(reach, h)
+	}
+	reach = append(reach, cp.Names...)
+	var pair *certs.Pair
+	switch cp.Mode {
+	case "import":
+		certPEM, err := os.ReadFile(cp.CertFile)
+		if err != nil {
+			return nil, fmt.Errorf("certificate.cert_file: %w", err)
+		}
+		keyPEM, err := os.ReadFile(cp.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("certificate.key_file: %w", err)
+		}
+		if pair, err = certs.ImportPair(certPEM, keyPEM); err != nil {
+			return nil, fmt.Errorf("certificate: %w", err)
+		}
+		warnings, err := certs.Validate(pair, []string{s.Base.Hostname()}, time.Now())
+		if err != nil {
+			return nil, fmt.Errorf("certificate %s: %w", cp.CertFile, err)
+		}
+		pl.Notes = append(pl.Notes, warnings...)
+	default:
+		kt, err := certs.ParseKeyType(cp.KeyType)
+		if err != nil {
+			return nil, fmt.Errorf("certificate.key_type: %w", err)
+		}
+		key, err := certs.GenerateKey(kt)
+		if err != nil {
+			return nil, err
+		}
+		subj := certs.Subject{CommonName: reach[len(reach)-1], Organization: cp.Org}
+		if h := s.Value(camera.SecEthernet, camera.KeyHostname); h != "" {
+			subj.CommonName = h
+		}
+		if subj.Organization == "" {
+			subj.Organization = "mxwizard"
+		}
+		for _, r := range reach {
+			if ip := net.ParseIP(r); ip != nil {
+				subj.IPAddresses = append(subj.IPAddresses, ip)
+			} else {
+				subj.DNSNames = append(subj.DNSNames, r)
+			}
+		}
+		c, _, err := certs.SelfSigned(key, subj, 0, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		pair = &certs.Pair{Cert: c, Key: key}
+	}
+	bundle, err := pair.BundlePEM()
+	if err != nil {
+		return nil, fmt.Errorf("certificate: %w", err)
+	}
+	pl.Certificate = &CertificateChange{
+		BundlePEM:   bundle,
+		Certificate: pair.Cert,
+		Describe: fmt.Sprintf("%s, %s, valid until %s, SHA-256 %s", pair.Cert.Subject.CommonName,
+			strings.Join(certNames(pair.Cert), " "), pair.Cert.NotAfter.Format("2006-01-02"), camera.FingerprintSHA256(pair.Cert.Raw)),
+	}
+	pl.NeedsReboot = true
+	pl.Notes = append(pl.Notes, "the new certificate is pinned before the reboot that activates it")
+	return pl, nil
+}
+
+func certNames(c *x509.Certificate) []string {
+	out := append([]string{}, c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		out = append(out, ip.String())
+	}
+	return out
+}
+
+// configBackup is step 22.
+type configBackup struct{}
+
+func (configBackup) Info() Info {
+	return Info{22, "config-backup", "Store backup configuration files in a safe place",
+		"Admin Menu > Configuration > Store and Save current configuration to local computer",
+		"After a failure the camera is back in minutes from a backup; encrypted, the file gives nothing away if lost."}
+}
+
+func (configBackup) Check(s *Snapshot) Finding {
+	if s.BackupPath != "" {
+		return pass("encrypted backup written: %s", s.BackupPath)
+	}
+	return manual("whether a safe backup exists cannot be seen on the camera; mxwizard writes an encrypted one at the end of a run")
+}
+
+func (b configBackup) Plan(*Snapshot, *profile.Profile, *Secrets) (*Plan, error) {
+	return &Plan{Step: b.Info(), Notes: []string{"at the end: the configuration file is downloaded and written encrypted (age, under your backup passphrase)"}}, nil
+}

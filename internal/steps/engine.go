@@ -1,0 +1,337 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/profile"
+	"github.com/mxwizard/mxwizard/internal/secret"
+)
+
+// Engine checks, plans, applies and verifies the steps on one camera. The
+// wizard, audit and apply all drive the same engine.
+type Engine struct {
+	// Client talks to the camera; the engine replaces it when the password of
+	// the account in use changes.
+	Client *camera.Client
+	// Password is the current password of Client's user.
+	Password secret.Secret
+	Profile  *profile.Profile
+	Secrets  *Secrets
+	// BeforeWrite runs before anything is written to the camera, with the
+	// plan about to be applied: the write-ahead hook that saves the plan's
+	// secrets (encrypted) so an interruption never leaves a camera with a
+	// password nobody has. An error stops the write.
+	BeforeWrite func(ctx context.Context, p *Plan) error
+	// Progress, when set, hears what the engine is doing (for spinners).
+	Progress func(msg string)
+	// BootTimeout bounds the wait for a reboot (default 5 minutes).
+	BootTimeout time.Duration
+	// PollInterval is the pause between attempts while the camera reboots.
+	PollInterval time.Duration
+
+	pendingReboot bool
+	newCert       bool
+	extra         int64 // requests of throw-away clients
+	retired       int64 // requests of clients replaced after a password change
+}
+
+// Result is one step's outcome in a run.
+type Result struct {
+	Info     Info      `json:"info"`
+	Before   Finding   `json:"before"`
+	After    Finding   `json:"after"`
+	Changes  []string  `json:"changes,omitempty"`
+	Answer   string    `json:"answer,omitempty"`
+	Skipped  string    `json:"skipped,omitempty"`
+	Applied  bool      `json:"applied"`
+	Verified bool      `json:"verified"`
+	At       time.Time `json:"at"`
+}
+
+func (e *Engine) progress(format string, a ...any) {
+	if e.Progress != nil {
+		e.Progress(fmt.Sprintf(format, a...))
+	}
+}
+
+// Snapshot reads the camera's configuration (one request; the web server
+// log costs a second one when withLog is set).
+func (e *Engine) Snapshot(ctx context.Context, withLog bool) (*Snapshot, error) {
+	cfg, err := e.Client.ReadConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &Snapshot{
+		Config:          cfg,
+		Identity:        camera.IdentityOf(cfg),
+		Base:            e.Client.Base(),
+		InstallerIP:     e.Client.LocalIP(),
+		User:            e.Client.User(),
+		FactoryPassword: e.Password.Reveal() == camera.FactoryPassword,
+		Certificate:     e.Client.PeerCertificate(),
+	}
+	s.PortOffset = camera.PortOf(s.Base) - configuredPort(cfg, s.Base.Scheme)
+	if withLog {
+		if s.WebLog, err = e.Client.WebLog(ctx); err != nil {
+			return nil, fmt.Errorf("read the web server log: %w", err)
+		}
+		if s.WebLog == nil {
+			s.WebLog = []camera.LogEntry{}
+		}
+	}
+	return s, nil
+}
+
+func configuredPort(cfg *camera.Config, scheme string) int {
+	if scheme == "http" {
+		ports := splitList(cfg.Value(camera.SecWebServer, camera.KeyHTTPPorts))
+		if len(ports) > 0 {
+			n, _ := strconv.Atoi(ports[0])
+			return n
+		}
+		return 80
+	}
+	n, err := strconv.Atoi(cfg.Value(camera.SecWebServer, camera.KeyHTTPSPort))
+	if err != nil {
+		return 443
+	}
+	return n
+}
+
+// CheckAll judges every step against one snapshot, without requests.
+func CheckAll(s *Snapshot) []Finding {
+	all := All()
+	out := make([]Finding, len(all))
+	for i, st := range all {
+		out[i] = safeCheck(st, s)
+	}
+	return out
+}
+
+func safeCheck(st Step, s *Snapshot) (f Finding) {
+	defer func() {
+		if r := recover(); r != nil {
+			f = Finding{Error, fmt.Sprintf("internal error in check: %v", r)}
+		}
+	}()
+	return st.Check(s)
+}
+
+// PlanStep computes one step's plan.
+func (e *Engine) PlanStep(st Step, s *Snapshot) (*Plan, error) {
+	return st.Plan(s, e.Profile, e.Secrets)
+}
+
+// PendingReboot reports whether an applied change waits for a reboot.
+func (e *Engine) PendingReboot() bool { return e.pendingReboot }
+
+// Apply writes exactly the plan, reads the touched sections back in the same
+// request, re-authenticates when the password in use changed, and verifies:
+// it returns the updated snapshot and the step's finding after the change.
+func (e *Engine) Apply(ctx context.Context, st Step, s *Snapshot, p *Plan) (*Snapshot, Finding, error) {
+	if p.Empty() {
+		return s, safeCheck(st, s), nil
+	}
+	if e.BeforeWrite != nil {
+		if err := e.BeforeWrite(ctx, p); err != nil {
+			return s, Finding{}, fmt.Errorf("step %d: save secrets before writing: %w", p.Step.Number, err)
+		}
+	}
+	if p.FactoryReset {
+		e.progress("resetting to factory defaults")
+		if err := e.Client.ResetToFactory(ctx); err != nil {
+			return s, Finding{}, fmt.Errorf("step %d: %w", p.Step.Number, err)
+		}
+		if err := e.switchPassword(camera.FactoryUser, secret.New(camera.FactoryPassword)); err != nil {
+			return s, Finding{}, err
+		}
+		e.pendingReboot = true // ports and certificate of the factory state come at reboot
+		ns, err := e.Snapshot(ctx, false)
+		if err != nil {
+			return s, Finding{}, fmt.Errorf("step %d: log in after the reset: %w", p.Step.Number, err)
+		}
+		return ns, safeCheck(st, ns), nil
+	}
+	if p.Certificate != nil {
+		e.progress("uploading the certificate")
+		// Pin first: the new certificate is trusted before it can be active.
+		if err := e.Client.PinNext(p.Certificate.Certificate); err != nil {
+			return s, Finding{}, fmt.Errorf("step %d: pin the new certificate: %w", p.Step.Number, err)
+		}
+		if err := e.Client.UploadCertificate(ctx, p.Certificate.BundlePEM); err != nil {
+			return s, Finding{}, fmt.Errorf("step %d: %w", p.Step.Number, err)
+		}
+		e.newCert = true
+		e.pendingReboot = true
+	}
+	if len(p.Params) > 0 {
+		e.progress("writing %d settings", len(p.Params))
+		sections := touchedSections(p.Params)
+		reply, err := e.Client.Set(ctx, p.Params, sections...)
+		if err != nil {
+			return s, Finding{}, fmt.Errorf("step %d: %w", p.Step.Number, err)
+		}
+		ns := *s
+		ns.Config = s.Config.Clone()
+		for _, sec := range sections {
+			if got, ok := reply.Sections[sec]; ok {
+				ns.Config.ReplaceSection(got, sec)
+			}
+		}
+		s = &ns
+	}
+	if p.NeedsReboot {
+		e.pendingReboot = true
+	}
+	if p.NewPassword != nil {
+		if err := e.verifyPasswordChange(ctx, s.User, *p.NewPassword); err != nil {
+			return s, Finding{Fail, err.Error()}, err
+		}
+		s.FactoryPassword = p.NewPassword.Reveal() == camera.FactoryPassword
+	}
+	if hasParam(p.Params, camera.SecWebServer, camera.KeyAuthMethod) {
+		e.Client.ForgetAuthentication() // learn Digest from the camera's next challenge
+	}
+	if p.Certificate != nil {
+		ns := *s
+		ns.PendingCertificate = p.Certificate.Certificate
+		s = &ns
+	}
+	return s, safeCheck(st, s), nil
+}
+
+func hasParam(ps []camera.Param, section, key string) bool {
+	for _, p := range ps {
+		if p.Section == section && p.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func touchedSections(ps []camera.Param) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range ps {
+		if !seen[p.Section] {
+			seen[p.Section] = true
+			out = append(out, p.Section)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (e *Engine) switchPassword(user string, pw secret.Secret) error {
+	nc, err := e.Client.WithPassword(user, pw)
+	if err != nil {
+		return err
+	}
+	e.retired += e.Client.Requests()
+	e.Client.Close()
+	e.Client, e.Password = nc, pw
+	return nil
+}
+
+// verifyPasswordChange logs in with the new password and proves the old one
+// fails (a password change counts only when both hold). The old password is
+// tried exactly once.
+func (e *Engine) verifyPasswordChange(ctx context.Context, user string, newPW secret.Secret) error {
+	old := e.Client
+	oldPW := e.Password
+	if err := e.switchPassword(user, newPW); err != nil {
+		return err
+	}
+	if _, err := e.Client.Identity(ctx); err != nil {
+		return fmt.Errorf("the new password for %s does not work: %w (the old one may still: it is in the secrets file only if it was set by mxwizard)", user, err)
+	}
+	if oldPW.Equal(newPW) {
+		return nil
+	}
+	probe, err := old.WithPassword(user, oldPW)
+	if err != nil {
+		return err
+	}
+	defer probe.Close()
+	_, err = probe.Identity(ctx)
+	e.addRequests(probe)
+	if err == nil {
+		return fmt.Errorf("the old password for %s still works after the change", user)
+	}
+	if !errors.Is(err, camera.ErrUnauthorized) {
+		return fmt.Errorf("could not prove the old password for %s fails: %w", user, err)
+	}
+	return nil
+}
+
+// addRequests counts the requests of a throw-away client.
+func (e *Engine) addRequests(c *camera.Client) { e.extra += c.Requests() }
+
+// Requests is the number of HTTP requests the engine caused so far.
+func (e *Engine) Requests() int64 { return e.Client.Requests() + e.extra + e.retired }
+
+// AddressAfterReboot is where the camera will answer after a reboot with
+// the given configuration: HTTPS on its port when HTTP is off or HTTPS is in
+// use already, else HTTP on its first port (plus the port offset).
+func AddressAfterReboot(s *Snapshot) (scheme string, port int) {
+	cfg := s.Config
+	httpsOn := cfg.Value(camera.SecWebServer, camera.KeyHTTPSEnable) == "1"
+	httpOn := cfg.Value(camera.SecWebServer, camera.KeyHTTPEnable) == "1"
+	if httpsOn && (s.Base.Scheme == "https" || !httpOn) {
+		return "https", configuredPort(cfg, "https") + s.PortOffset
+	}
+	return "http", configuredPort(cfg, "http") + s.PortOffset
+}
+
+// Finish stores the configuration to flash (otherwise it is lost at the
+// next reboot), reboots when a change needs it, waits for the camera on its
+// new address, and takes a fresh snapshot (with the web server log) for the
+// final verification.
+func (e *Engine) Finish(ctx context.Context, s *Snapshot) (*Snapshot, error) {
+	e.progress("storing the configuration in permanent memory")
+	if err := e.Client.Store(ctx); err != nil {
+		return nil, fmt.Errorf("store to permanent memory: %w", err)
+	}
+	if e.pendingReboot {
+		scheme, port := AddressAfterReboot(s)
+		e.progress("rebooting the camera (this takes a while on a real camera)")
+		if err := e.Client.Reboot(ctx); err != nil {
+			return nil, fmt.Errorf("reboot: %w", err)
+		}
+		e.Client.SetBase(camera.WithPort(s.Base, scheme, port))
+		timeout := e.BootTimeout
+		if timeout == 0 {
+			timeout = 5 * time.Minute
+		}
+		wctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		poll := e.PollInterval
+		if poll == 0 {
+			poll = 2 * time.Second
+		}
+		// Give the camera time to go down before the first poll, so that a
+		// camera still finishing the old session is not taken for one back.
+		select {
+		case <-wctx.Done():
+		case <-time.After(poll):
+		}
+		e.progress("waiting for the camera at %s", e.Client.Address())
+		if _, err := e.Client.WaitUntilBack(wctx, poll); err != nil {
+			return nil, fmt.Errorf("after the reboot: %w", err)
+		}
+		e.pendingReboot = false
+		if e.newCert {
+			fp := e.Client.Fingerprint()
+			if pinned, _ := e.Client.Known().Lookup(e.Client.Host()); pinned != fp {
+				return nil, fmt.Errorf("after the reboot the camera presents certificate %s, not the one mxwizard installed", fp)
+			}
+		}
+	}
+	return e.Snapshot(ctx, true)
+}

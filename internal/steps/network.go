@@ -1,0 +1,298 @@
+package steps
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/profile"
+)
+
+// IPRule is one rule of the camera's IP-level access control.
+type IPRule struct {
+	Action string // allow, tempallow, deny, tempdeny, inactive
+	Target string // IP, IP/MASK (dotted), host name or .domain suffix
+}
+
+// String is the rule as the camera stores it.
+func (r IPRule) String() string { return r.Action + " " + r.Target }
+
+// ParseIPRule reads "allow 192.168.1.0/255.255.255.0" and the like.
+func ParseIPRule(s string) (IPRule, error) {
+	f := strings.Fields(s)
+	if len(f) != 2 {
+		return IPRule{}, fmt.Errorf("IP rule %q: want \"<allow|tempallow|deny|tempdeny|inactive> <address>\"", s)
+	}
+	r := IPRule{Action: strings.ToLower(f[0]), Target: f[1]}
+	switch r.Action {
+	case camera.ActionAllow, camera.ActionTempAllow, camera.ActionDeny, camera.ActionTempDeny, camera.ActionInactive:
+	default:
+		return IPRule{}, fmt.Errorf("IP rule %q: action %q is not allow, tempallow, deny, tempdeny or inactive", s, f[0])
+	}
+	if addr, mask, ok := strings.Cut(r.Target, "/"); ok {
+		ip, m := net.ParseIP(addr).To4(), net.ParseIP(mask).To4()
+		if ip == nil || m == nil {
+			return IPRule{}, fmt.Errorf("IP rule %q: %q is not ADDRESS/MASK in dotted form, e.g. 192.168.1.0/255.255.255.0", s, r.Target)
+		}
+		if ones, _ := net.IPMask(m).Size(); ones == 0 && !m.Equal(net.IPv4zero.To4()) {
+			return IPRule{}, fmt.Errorf("IP rule %q: mask %s is not contiguous", s, mask)
+		}
+		return r, nil
+	}
+	if net.ParseIP(r.Target) != nil {
+		return r, nil
+	}
+	name := strings.TrimPrefix(r.Target, ".")
+	if name == "" || strings.ContainsAny(name, " ,/\\:@") {
+		return IPRule{}, fmt.Errorf("IP rule %q: %q is not an address, ADDRESS/MASK, host name or .domain", s, r.Target)
+	}
+	return r, nil
+}
+
+// Matches reports whether the rule's target covers ip (names cannot be
+// judged without DNS and never match here).
+func (r IPRule) Matches(ip net.IP) bool {
+	if addr, mask, ok := strings.Cut(r.Target, "/"); ok {
+		a, m := net.ParseIP(addr).To4(), net.ParseIP(mask).To4()
+		v4 := ip.To4()
+		if a == nil || m == nil || v4 == nil {
+			return false
+		}
+		return a.Mask(net.IPMask(m)).Equal(v4.Mask(net.IPMask(m)))
+	}
+	if t := net.ParseIP(r.Target); t != nil {
+		return t.Equal(ip)
+	}
+	return r.Target == "localhost" && ip.IsLoopback()
+}
+
+// Admits reports whether rules and the no-match policy let ip in, the way
+// the camera decides: allow rules first, then deny rules, then the policy.
+func Admits(rules []IPRule, noMatch string, ip net.IP) bool {
+	for _, r := range rules {
+		if (r.Action == camera.ActionAllow || r.Action == camera.ActionTempAllow) && r.Matches(ip) {
+			return true
+		}
+	}
+	for _, r := range rules {
+		if (r.Action == camera.ActionDeny || r.Action == camera.ActionTempDeny) && r.Matches(ip) {
+			return false
+		}
+	}
+	return noMatch != "deny"
+}
+
+// ipAccess is step 7.
+type ipAccess struct{}
+
+func (ipAccess) Info() Info {
+	return Info{7, "ip-access", "Enable IP Access Control List",
+		"Admin Menu > Security > IP-Level Access Control",
+		"Only known computers (recorder, VMS, installer) should reach the camera at all; the check comes before any password."}
+}
+
+func (ipAccess) Check(s *Snapshot) Finding {
+	if s.Value(camera.SecIPAccess, camera.KeyIPEnable) != "1" {
+		return fail("IP-level access control is off: every address may try to log in")
+	}
+	rules := splitList(s.Value(camera.SecIPAccess, camera.KeyIPRules))
+	if s.Value(camera.SecIPAccess, camera.KeyIPNoMatch) != "deny" {
+		return fail("IP-level access control is on, but addresses no rule matches are allowed")
+	}
+	return pass("on: %d rules, everything else denied", len(rules))
+}
+
+func (a ipAccess) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error) {
+	pl := &Plan{Step: a.Info()}
+	var rules []IPRule
+	for _, txt := range p.IPAccess.Rules {
+		r, err := ParseIPRule(txt)
+		if err != nil {
+			return nil, err
+		}
+		rules = append(rules, r)
+	}
+	noMatch := p.IPAccess.NoMatch
+	if noMatch == "" {
+		noMatch = "deny"
+	}
+	if s.InstallerIP != nil && !Admits(rules, noMatch, s.InstallerIP) {
+		rules = append([]IPRule{{Action: camera.ActionAllow, Target: s.InstallerIP.String()}}, rules...)
+		pl.Notes = append(pl.Notes, fmt.Sprintf("added \"allow %s\": this computer's address, so the rules do not lock you out; remove it from the camera when the installation is handed over", s.InstallerIP))
+	}
+	if s.InstallerIP != nil && !Admits(rules, noMatch, s.InstallerIP) {
+		return nil, &GuardError{Step: 7, Reason: "the rules would block this computer (" + s.InstallerIP.String() + ")", Hint: "add an allow rule for this computer's address"}
+	}
+	if len(rules) == 0 && noMatch == "deny" {
+		return nil, &GuardError{Step: 7, Reason: "no allow rule and everything else denied: nobody could reach the camera", Hint: "list the recorder, VMS and installer addresses in ip_access.rules"}
+	}
+	var txt []string
+	for _, r := range rules {
+		txt = append(txt, r.String())
+	}
+	want := strings.Join(txt, ",")
+	if s.Value(camera.SecIPAccess, camera.KeyIPRules) != want {
+		pl.Params = append(pl.Params, param(camera.SecIPAccess, camera.KeyIPRules, want))
+	}
+	if s.Value(camera.SecIPAccess, camera.KeyIPNoMatch) != noMatch {
+		pl.Params = append(pl.Params, param(camera.SecIPAccess, camera.KeyIPNoMatch, noMatch))
+	}
+	if s.Value(camera.SecIPAccess, camera.KeyIPEnable) != "1" {
+		pl.Params = append(pl.Params, param(camera.SecIPAccess, camera.KeyIPEnable, "1"))
+	}
+	if len(pl.Params) == 0 {
+		pl.Notes = nil
+	}
+	return pl, nil
+}
+
+// intrusionDetection is step 8.
+type intrusionDetection struct{}
+
+func (intrusionDetection) Info() Info {
+	return Info{8, "intrusion-detection", "Enable the Intrusion Detection with notification and block of offending IP address",
+		"Admin Menu > Network Setup > Web Server (for experts) > Intrusion Detection Settings",
+		"Password guessing is stopped after a few tries: the offending address is blocked and somebody is told."}
+}
+
+func (intrusionDetection) Check(s *Snapshot) Finding {
+	v := func(k string) string { return s.Value(camera.SecIntrusion, k) }
+	switch {
+	case v(camera.KeyIntrEnable) != "1":
+		return fail("intrusion detection is off")
+	case v(camera.KeyIntrLockout) != "1":
+		return fail("intrusion detection is on but does not block the offending address")
+	case v(camera.KeyIntrNotify) == "":
+		return fail("intrusion detection blocks but notifies nobody")
+	}
+	return pass("after %s failed logins in %s s the address is blocked for %s s; notify: %s",
+		v(camera.KeyIntrThreshold), v(camera.KeyIntrWindow), v(camera.KeyIntrLockoutTime), v(camera.KeyIntrNotify))
+}
+
+func (d intrusionDetection) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error) {
+	pl := &Plan{Step: d.Info()}
+	in := p.Intrusion
+	if in.Threshold < 3 || in.Threshold > 100 {
+		return nil, &GuardError{Step: 8, Reason: fmt.Sprintf("threshold %d: with fewer than 3 attempts a single typo (or mxwizard's own check that the old password fails) blocks the installer", in.Threshold), Hint: "use a threshold from 3 to 100 (5 is usual)"}
+	}
+	if in.Window < time.Second || in.Lockout < time.Second {
+		return nil, fmt.Errorf("intrusion: window and lockout must be at least 1s (e.g. window: 1m, lockout: 10m)")
+	}
+	if len(in.Notify) == 0 {
+		return nil, fmt.Errorf("intrusion.notify: name at least one method (email, ipnotify, ...)")
+	}
+	if s.InstallerIP != nil {
+		failures := 0
+		cutoff := time.Now().Add(-in.Window)
+		for _, e := range s.WebLog {
+			if IsFailedLogin(e) && e.Time.After(cutoff) && net.ParseIP(e.Address).Equal(s.InstallerIP) {
+				failures++
+			}
+		}
+		if failures+1 >= in.Threshold {
+			return nil, &GuardError{Step: 8, Reason: fmt.Sprintf("this computer had %d failed logins in the last %s: enabling the lock-out now would block it", failures, in.Window), Hint: "wait for the window to pass, then run the step again"}
+		}
+	}
+	want := map[string]string{
+		camera.KeyIntrEnable:      "1",
+		camera.KeyIntrThreshold:   strconv.Itoa(in.Threshold),
+		camera.KeyIntrWindow:      strconv.Itoa(int(in.Window / time.Second)),
+		camera.KeyIntrLockout:     "1",
+		camera.KeyIntrLockoutTime: strconv.Itoa(int(in.Lockout / time.Second)),
+		camera.KeyIntrNotify:      joinSorted(in.Notify),
+	}
+	for _, k := range []string{camera.KeyIntrThreshold, camera.KeyIntrWindow, camera.KeyIntrLockoutTime, camera.KeyIntrNotify, camera.KeyIntrLockout, camera.KeyIntrEnable} {
+		if s.Value(camera.SecIntrusion, k) != want[k] {
+			pl.Params = append(pl.Params, param(camera.SecIntrusion, k, want[k]))
+		}
+	}
+	return pl, nil
+}
+
+// webServerPorts is step 11.
+type webServerPorts struct{}
+
+func (webServerPorts) Info() Info {
+	return Info{11, "web-ports", "Change the default ports of the Web Server (for remote access)",
+		"Admin Menu > Network Setup > Web Server (for experts)",
+		"Scanners try ports 80 and 443 first; plain HTTP carries everything readable. Use HTTPS on a custom port."}
+}
+
+func (webServerPorts) Check(s *Snapshot) Finding {
+	v := func(k string) string { return s.Value(camera.SecWebServer, k) }
+	httpOn := v(camera.KeyHTTPEnable) == "1"
+	var problems []string
+	if httpOn {
+		problems = append(problems, "plain HTTP is on (ports "+v(camera.KeyHTTPPorts)+")")
+	}
+	if v(camera.KeyHTTPSEnable) != "1" {
+		problems = append(problems, "HTTPS is off")
+	}
+	if v(camera.KeyHTTPSPort) == "443" {
+		problems = append(problems, "HTTPS uses the default port 443")
+	}
+	if httpOn {
+		for _, p := range splitList(v(camera.KeyHTTPPorts)) {
+			if p == "80" {
+				problems = append(problems, "HTTP uses the default port 80")
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return fail("%s", strings.Join(problems, "; "))
+	}
+	return pass("HTTPS only, on port %s", v(camera.KeyHTTPSPort))
+}
+
+func (w webServerPorts) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error) {
+	pl := &Plan{Step: w.Info()}
+	ws := p.WebServer
+	reserved := map[int]bool{}
+	for _, r := range splitList(s.Value(camera.SecWebServer, camera.KeyServicePorts)) {
+		if n, err := strconv.Atoi(r); err == nil {
+			reserved[n] = true
+		}
+	}
+	check := func(name string, port int) error {
+		if port < 1 || port > 65535 {
+			return &GuardError{Step: 11, Reason: fmt.Sprintf("%s %d is not a port (1-65535)", name, port)}
+		}
+		if reserved[port] {
+			return &GuardError{Step: 11, Reason: fmt.Sprintf("%s %d is used by another service of the camera", name, port), Hint: "pick another port, e.g. 8443"}
+		}
+		return nil
+	}
+	if err := check("HTTPS port", ws.HTTPSPort); err != nil {
+		return nil, err
+	}
+	if ws.HTTP {
+		if err := check("HTTP port", ws.HTTPPort); err != nil {
+			return nil, err
+		}
+		if ws.HTTPPort == ws.HTTPSPort {
+			return nil, &GuardError{Step: 11, Reason: fmt.Sprintf("HTTP and HTTPS cannot share port %d", ws.HTTPPort)}
+		}
+	}
+	if !ws.HTTP && s.Base.Scheme != "https" {
+		return nil, &GuardError{Step: 11, Reason: "switching HTTP off while connected over HTTP: HTTPS has not been proven to work from this computer",
+			Hint: "connect to the camera with https:// first; mxwizard switches HTTP off only after HTTPS worked"}
+	}
+	want := map[string]string{camera.KeyHTTPSEnable: "1", camera.KeyHTTPSPort: strconv.Itoa(ws.HTTPSPort), camera.KeyHTTPEnable: "0"}
+	if ws.HTTP {
+		want[camera.KeyHTTPEnable] = "1"
+		want[camera.KeyHTTPPorts] = strconv.Itoa(ws.HTTPPort)
+	}
+	for _, k := range []string{camera.KeyHTTPSEnable, camera.KeyHTTPSPort, camera.KeyHTTPPorts, camera.KeyHTTPEnable} {
+		if v, ok := want[k]; ok && s.Value(camera.SecWebServer, k) != v {
+			pl.Params = append(pl.Params, param(camera.SecWebServer, k, v))
+		}
+	}
+	if len(pl.Params) > 0 {
+		pl.NeedsReboot = true
+		pl.Notes = append(pl.Notes, fmt.Sprintf("after the reboot the camera answers on https://%s:%d only", s.Base.Hostname(), ws.HTTPSPort))
+	}
+	return pl, nil
+}

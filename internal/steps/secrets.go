@@ -1,0 +1,86 @@
+package steps
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/mxwizard/mxwizard/internal/profile"
+	"github.com/mxwizard/mxwizard/internal/secret"
+)
+
+// Secrets collects the secrets of one run: resolved from the profile
+// (env:/file:) or generated, each exactly once, so that a plan shown and the
+// plan applied carry the same value. The engine saves them, encrypted,
+// before a camera is changed.
+type Secrets struct {
+	mu       sync.Mutex
+	values   map[string]secret.Secret
+	Generate func() (secret.Secret, error)
+}
+
+// NewSecrets makes a store that generates with gen.
+func NewSecrets(gen func() (secret.Secret, error)) *Secrets {
+	return &Secrets{values: map[string]secret.Secret{}, Generate: gen}
+}
+
+// Resolve returns the secret called name, taking it from ref the first time.
+func (g *Secrets) Resolve(name string, ref profile.SecretRef) (secret.Secret, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if v, ok := g.values[name]; ok {
+		return v, nil
+	}
+	v, ok, err := ref.Resolve(name)
+	if err != nil {
+		return secret.Secret{}, err
+	}
+	if !ok {
+		if g.Generate == nil {
+			return secret.Secret{}, fmt.Errorf("%s: no generator for secrets", name)
+		}
+		if v, err = g.Generate(); err != nil {
+			return secret.Secret{}, fmt.Errorf("generate %s: %w", name, err)
+		}
+	}
+	g.values[name] = v
+	return v, nil
+}
+
+// Set records a secret chosen elsewhere (typed by the installer).
+func (g *Secrets) Set(name string, v secret.Secret) {
+	g.mu.Lock()
+	g.values[name] = v
+	g.mu.Unlock()
+}
+
+// Get returns a recorded secret.
+func (g *Secrets) Get(name string) (secret.Secret, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	v, ok := g.values[name]
+	return v, ok
+}
+
+// Names lists the recorded secrets' names, sorted.
+func (g *Secrets) Names() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := make([]string, 0, len(g.values))
+	for k := range g.values {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// All returns every recorded secret (for redaction and the secrets file).
+func (g *Secrets) All() []secret.Secret {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := make([]secret.Secret, 0, len(g.values))
+	for _, v := range g.values {
+		out = append(out, v)
+	}
+	return out
+}

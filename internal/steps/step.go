@@ -1,0 +1,212 @@
+// Package steps holds the 22 camera steps of the MOBOTIX hardening guide and
+// the engine that checks, plans, applies and verifies them. Steps never
+// print, prompt or import the UI: their questions are the profile's fields,
+// and their results are plain data.
+package steps
+
+import (
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/profile"
+	"github.com/mxwizard/mxwizard/internal/secret"
+)
+
+// Status is the outcome of a check.
+type Status string
+
+// The statuses of the audit JSON contract.
+const (
+	Pass        Status = "pass"        // the camera meets the guide's recommendation
+	Fail        Status = "fail"        // it does not
+	Manual      Status = "manual"      // a person must check or decide; the answer is recorded
+	Unsupported Status = "unsupported" // this firmware does not expose the setting
+	Error       Status = "error"       // the check could not run
+)
+
+// Info describes a step: what the guide calls it and where it lives in the
+// camera's menus.
+type Info struct {
+	Number   int    `json:"step"`
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	MenuPath string `json:"menu_path"`
+	Why      string `json:"why"`
+}
+
+// Finding is the result of a check.
+type Finding struct {
+	Status Status `json:"status"`
+	Detail string `json:"detail"`
+}
+
+func pass(format string, a ...any) Finding { return Finding{Pass, fmt.Sprintf(format, a...)} }
+func fail(format string, a ...any) Finding { return Finding{Fail, fmt.Sprintf(format, a...)} }
+func manual(format string, a ...any) Finding {
+	return Finding{Manual, fmt.Sprintf(format, a...)}
+}
+
+// Snapshot is what the engine knows about a camera at one moment: read once,
+// checked by every step without further requests.
+type Snapshot struct {
+	Config   *camera.Config
+	Identity camera.Identity
+	// Base is the URL the camera is reached on; InstallerIP the address the
+	// camera sees this computer as.
+	Base        *url.URL
+	InstallerIP net.IP
+	// User is the account mxwizard is logged in with; FactoryPassword is
+	// true when that account still has the factory password.
+	User            string
+	FactoryPassword bool
+	// Certificate is the certificate the camera's HTTPS server presented
+	// (nil over plain HTTP).
+	Certificate *x509.Certificate
+	// WebLog is the web server log (read only when a step needs it).
+	WebLog []camera.LogEntry
+	// PendingCertificate is a certificate uploaded in this run that becomes
+	// active at the next reboot.
+	PendingCertificate *x509.Certificate
+	// BackupPath is the encrypted backup written in this run.
+	BackupPath string
+	// PortOffset maps configured ports to reachable ones (port forwarding,
+	// or the simulated camera): reachable = configured + PortOffset.
+	PortOffset int
+}
+
+// Value is a shortcut for Config.Value.
+func (s *Snapshot) Value(section, key string) string { return s.Config.Value(section, key) }
+
+// Plan is the exact change set of one step.
+type Plan struct {
+	Step Info
+	// Params are written with `write params`, activated and read back in one
+	// request.
+	Params []camera.Param
+	// Notes explain the plan in words (no secrets).
+	Notes []string
+	// NeedsReboot is set when the change takes effect only after a reboot.
+	NeedsReboot bool
+	// Secrets are the secrets this plan sets, by their name in the secrets
+	// file (admin_password, recording_key, ...).
+	Secrets map[string]secret.Secret
+	// Certificate, when set, is uploaded into the camera's certificate slot
+	// (PEM with certificate and key) and pinned before the reboot.
+	Certificate *CertificateChange
+	// FactoryReset resets the camera's configuration first.
+	FactoryReset bool
+	// Answer is what the installer said for a manual step.
+	Answer string
+	// NewPassword is set when the plan changes the password of the account
+	// mxwizard is logged in with: the engine re-authenticates.
+	NewPassword *secret.Secret
+}
+
+// CertificateChange is a certificate to install.
+type CertificateChange struct {
+	BundlePEM   []byte
+	Certificate *x509.Certificate
+	Describe    string
+}
+
+// Empty reports whether the plan changes nothing on the camera.
+func (p *Plan) Empty() bool {
+	return p == nil || (len(p.Params) == 0 && p.Certificate == nil && !p.FactoryReset)
+}
+
+// Lines are the exact changes in words, secrets masked: what the installer
+// confirms.
+func (p *Plan) Lines() []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	if p.FactoryReset {
+		out = append(out, "reset the whole configuration to factory defaults (users, passwords, network settings)")
+	}
+	for _, prm := range p.Params {
+		v := prm.Value
+		switch {
+		case prm.Secret:
+			v = secret.Mask
+		case v == "" && prm.Profile != "" && prm.Key == "":
+			v = "(delete)"
+		case v == "":
+			v = "(empty)"
+		}
+		out = append(out, fmt.Sprintf("set %s = %s", prm.Path(), v))
+	}
+	if p.Certificate != nil {
+		out = append(out, "upload certificate: "+p.Certificate.Describe)
+	}
+	if p.NeedsReboot {
+		out = append(out, "takes effect after the reboot at the end")
+	}
+	return out
+}
+
+// Step is one hardening step of the guide.
+type Step interface {
+	// Info describes the step.
+	Info() Info
+	// Check judges the snapshot; it never writes.
+	Check(s *Snapshot) Finding
+	// Plan computes the exact changes that bring the camera to the profile.
+	// An empty plan means nothing to do. A *GuardError refuses a plan that
+	// would lock the installer out.
+	Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan, error)
+}
+
+// GuardError is a lock-out guard's refusal: the plan would leave the
+// installer (or everybody) unable to reach the camera.
+type GuardError struct {
+	Step   int
+	Reason string
+	Hint   string
+}
+
+func (e *GuardError) Error() string {
+	msg := fmt.Sprintf("step %d refused: %s", e.Step, e.Reason)
+	if e.Hint != "" {
+		msg += "\n  try: " + e.Hint
+	}
+	return msg
+}
+
+// splitList splits a comma-separated camera list, dropping empties.
+func splitList(v string) []string {
+	var out []string
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// joinSorted joins a list canonically (sorted, no duplicates).
+func joinSorted(items []string) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, i := range items {
+		if i = strings.TrimSpace(i); i != "" && !seen[i] {
+			seen[i] = true
+			out = append(out, i)
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, ",")
+}
+
+// sameList compares two comma lists as sets.
+func sameList(a, b string) bool { return joinSorted(splitList(a)) == joinSorted(splitList(b)) }
+
+// param is a shortcut for a plain parameter.
+func param(section, key, value string) camera.Param {
+	return camera.Param{Section: section, Key: key, Value: value}
+}

@@ -1,0 +1,162 @@
+package steps
+
+import (
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/profile"
+	"github.com/mxwizard/mxwizard/internal/secret"
+)
+
+func TestAllHasTheGuidesStepsInOrderWithUniqueIDs(t *testing.T) {
+	all := All()
+	if len(all) != 22 {
+		t.Fatalf("%d steps, want 22", len(all))
+	}
+	seen := map[string]bool{}
+	for i, st := range all {
+		info := st.Info()
+		if info.Number != i+1 {
+			t.Errorf("step at position %d says it is number %d", i+1, info.Number)
+		}
+		if info.ID == "" || seen[info.ID] {
+			t.Errorf("step %d: ID %q empty or repeated", info.Number, info.ID)
+		}
+		seen[info.ID] = true
+		if info.Title == "" || info.MenuPath == "" || info.Why == "" {
+			t.Errorf("step %d lacks title, menu path or why: %+v", info.Number, info)
+		}
+	}
+}
+
+func TestCompareFirmwareOrdersVersionsPartByPart(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{
+		{"MX-V7.3.5.35", "MX-V7.3.5.35", 0},
+		{"MX-V7.3.5.9", "MX-V7.3.5.35", -1},
+		{"MX-V7.10.0.0", "MX-V7.9.9.9", 1},
+		{"MX-V5.2.0.61", "MX-V7.3.5.35", -1},
+	} {
+		got, ok := CompareFirmware(c.a, c.b)
+		if !ok || got != c.want {
+			t.Errorf("CompareFirmware(%s, %s) = %d, %v; want %d", c.a, c.b, got, ok, c.want)
+		}
+	}
+	if _, ok := CompareFirmware("7.3", "MX-V7.3"); ok {
+		t.Error("a version without MX-V was accepted")
+	}
+}
+
+func TestBundledFirmwareListNamesACurrentVersionPerLine(t *testing.T) {
+	l := BundledFirmware()
+	if l.AsOf == "" || len(l.Lines) == 0 {
+		t.Fatal("the bundled firmware list is empty")
+	}
+	for _, line := range l.Lines {
+		if _, ok := parseFirmware(line.Current); !ok || len(line.Prefixes) == 0 {
+			t.Errorf("line %s: current %q or prefixes unusable", line.Name, line.Current)
+		}
+	}
+}
+
+func TestIPRulesFollowTheCamerasOrder(t *testing.T) {
+	var rules []IPRule
+	for _, txt := range []string{"allow 192.168.1.0/255.255.255.0", "deny 192.168.1.66", "allow 10.0.0.5"} {
+		r, err := ParseIPRule(txt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules = append(rules, r)
+	}
+	for ip, want := range map[string]bool{
+		"192.168.1.20": true,
+		"192.168.1.66": true, // allow rules are processed first
+		"10.0.0.5":     true,
+		"10.0.0.6":     false,
+	} {
+		if got := Admits(rules, "deny", net.ParseIP(ip)); got != want {
+			t.Errorf("Admits(%s) = %v, want %v", ip, got, want)
+		}
+	}
+	if !Admits(nil, "allow", net.ParseIP("1.2.3.4")) {
+		t.Error("no rules and allow policy must admit")
+	}
+}
+
+func TestParseIPRuleRefusesNonsense(t *testing.T) {
+	for _, txt := range []string{"", "allow", "permit 1.2.3.4", "allow 1.2.3.4/33", "allow 1.2.3.0/255.0.255.0", "allow a b", "deny ,x"} {
+		if _, err := ParseIPRule(txt); err == nil {
+			t.Errorf("ParseIPRule(%q) accepted nonsense", txt)
+		}
+	}
+}
+
+func TestPlanLinesMaskSecrets(t *testing.T) {
+	pw := "S3cret!Value#x"
+	p := &Plan{Params: []camera.Param{
+		{Section: "users", Profile: "admin", Key: "password", Value: pw, Secret: true},
+		{Section: "webserver", Key: "AUTH", Value: "digest"},
+	}, NeedsReboot: true}
+	text := strings.Join(p.Lines(), "\n")
+	if strings.Contains(text, pw) {
+		t.Fatalf("plan shows the secret: %s", text)
+	}
+	if !strings.Contains(text, "users/admin/password = "+secret.Mask) || !strings.Contains(text, "webserver/AUTH = digest") {
+		t.Fatalf("plan lines incomplete: %s", text)
+	}
+}
+
+func TestSummarizeLogTellsFailedLoginsFromChallenges(t *testing.T) {
+	now := time.Now()
+	entries := []camera.LogEntry{
+		{Time: now, Address: "127.0.0.1", Status: 401}, // challenge, no user
+		{Time: now, Address: "127.0.0.1", User: "admin", Status: 200},
+		{Time: now, Address: "10.1.1.9", User: "admin", Status: 401}, // a real failed login
+		{Time: now, Address: "10.1.1.9", User: "root", Status: 401},
+		{Time: now, Address: "192.168.1.5", User: "op", Status: 200},
+	}
+	rules := []IPRule{{Action: "allow", Target: "192.168.1.0/255.255.255.0"}}
+	sum := SummarizeLog(entries, rules, net.ParseIP("127.0.0.1"))
+	if sum.FailedByAddr["10.1.1.9"] != 2 || sum.FailedByAddr["127.0.0.1"] != 0 {
+		t.Fatalf("failed logins = %v", sum.FailedByAddr)
+	}
+	if len(sum.UnknownClients) != 1 || sum.UnknownClients[0] != "10.1.1.9" {
+		t.Fatalf("unknown clients = %v", sum.UnknownClients)
+	}
+}
+
+func TestQuestionsWriteTheirAnswersIntoTheProfile(t *testing.T) {
+	p := profile.Default()
+	snap := &Snapshot{FactoryPassword: true}
+	for _, st := range All() {
+		for _, q := range Questions(st.Info().ID, snap, p) {
+			if q.Kind == AskSecret {
+				if q.SecretName == "" {
+					t.Errorf("%s: secret question without a name", q.ID)
+				}
+				continue
+			}
+			if q.Set == nil {
+				t.Errorf("%s: question without a setter", q.ID)
+			}
+		}
+	}
+	qs := Questions("user-groups", snap, p)
+	if err := qs[0].Set(p, "operators=live+player, viewers=live"); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Groups) != 2 || p.Groups[0].Name != "operators" || strings.Join(p.Groups[0].Rights, ",") != "live,player" {
+		t.Fatalf("groups = %+v", p.Groups)
+	}
+	if err := qs[0].Set(p, "x=live"); err == nil {
+		t.Error("a 1-character group name was accepted")
+	}
+	if err := Questions("intrusion-detection", snap, p)[0].Set(p, "1"); err == nil {
+		t.Error("a threshold of 1 was accepted")
+	}
+}
