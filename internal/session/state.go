@@ -1,0 +1,64 @@
+package session
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/atomicfile"
+	"github.com/mxwizard/mxwizard/internal/report"
+)
+
+// StateFile is the name of the resume state in the output directory.
+const StateFile = "mxwizard-state.json"
+
+// State is what an interrupted session needs to continue: which steps were
+// done or skipped, and where the camera answers. It holds no secret: the
+// secrets are in the encrypted secrets file beside it.
+type State struct {
+	Camera      string                `json:"camera"`
+	AddressNow  string                `json:"address_now"`
+	Serial      string                `json:"serial"`
+	User        string                `json:"user"`
+	SecretsFile string                `json:"secrets_file,omitempty"`
+	Updated     time.Time             `json:"updated"`
+	Finished    bool                  `json:"finished"`
+	Steps       []report.HandoverStep `json:"steps"`
+}
+
+// SaveState writes the state file atomically.
+func (s *Session) SaveState() error {
+	st := State{
+		Camera: s.opts.Camera.Address, AddressNow: s.Engine.Client.Address(), Serial: s.Snap.Identity.Serial,
+		User: s.Engine.Client.User(), SecretsFile: filepath.Base(s.files.Secrets), Updated: time.Now().UTC(), Steps: s.Results, Finished: s.finished,
+	}
+	return WriteState(s.opts.OutDir, st)
+}
+
+// WriteState writes a state file into dir.
+func WriteState(dir string, st State) error {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(dir, StateFile), data, 0o600)
+}
+
+// LoadState reads the state of an earlier session from dir; ok is false
+// when there is none. A corrupt state file is an error that says so.
+func LoadState(dir string) (st State, ok bool, err error) {
+	data, err := os.ReadFile(filepath.Join(dir, StateFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return State{}, false, nil
+	}
+	if err != nil {
+		return State{}, false, err
+	}
+	if err := json.Unmarshal(data, &st); err != nil {
+		return State{}, false, fmt.Errorf("the state file %s is damaged (%v): delete it to start the camera afresh", filepath.Join(dir, StateFile), err)
+	}
+	return st, true, nil
+}
