@@ -45,8 +45,8 @@ func TestApplyExampleProfileHardensAFactoryCamera(t *testing.T) {
 	out := t.TempDir()
 	pass := secret.New("correct horse battery staple")
 	s, err := Open(ctx, Options{
-		Camera:     camera.Options{Address: urls.HTTPS, Password: secret.New(camera.FactoryPassword), Known: known, AcceptNew: true},
-		Profile:    prof, OutDir: out, Passphrase: pass, Generate: generate,
+		Camera:  camera.Options{Address: urls.HTTPS, Password: secret.New(camera.FactoryPassword), Known: known, AcceptNew: true},
+		Profile: prof, OutDir: out, Passphrase: pass, Generate: generate,
 		PollInterval: 50 * time.Millisecond, BootTimeout: 20 * time.Second,
 	})
 	if err != nil {
