@@ -4,5 +4,11 @@ import "github.com/spf13/cobra"
 
 // subcommands lists every command of mxwizard, in the order help shows them.
 func subcommands() []*cobra.Command {
-	return []*cobra.Command{}
+	return []*cobra.Command{
+		newAuditCmd(),
+		newApplyCmd(),
+		newProfileCmd(),
+		newPasswordCmd(),
+		newBackupCmd(),
+	}
 }

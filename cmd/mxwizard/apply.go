@@ -1,0 +1,263 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/password"
+	"github.com/mxwizard/mxwizard/internal/profile"
+	"github.com/mxwizard/mxwizard/internal/secret"
+	"github.com/mxwizard/mxwizard/internal/session"
+	"github.com/mxwizard/mxwizard/internal/steps"
+)
+
+// applyResult is one camera in apply's JSON output.
+type applyResult struct {
+	Address      string      `json:"address"`
+	AddressAfter string      `json:"address_after"`
+	Steps        []applyStep `json:"steps"`
+	Backup       string      `json:"backup"`
+	Secrets      string      `json:"secrets"`
+	Report       string      `json:"report"`
+	Requests     int64       `json:"requests"`
+	Error        string      `json:"error,omitempty"`
+	code         int
+}
+
+type applyStep struct {
+	Step   int    `json:"step"`
+	ID     string `json:"id"`
+	Result string `json:"result"`
+	Detail string `json:"detail"`
+}
+
+func newApplyCmd() *cobra.Command {
+	var (
+		cf             cameraFlags
+		profilePath    string
+		planOnly       bool
+		outDir         string
+		format         string
+		passphraseFile string
+		bootTimeout    time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "apply --profile FILE [flags] ADDRESS...",
+		Short: "Harden cameras from a profile, without questions",
+		Long: `apply hardens each camera as the profile says: it plans every step, saves
+the secrets it is about to set (encrypted) before the first write, applies and
+verifies step by step, stores to permanent memory, reboots when needed,
+reconnects (possibly on a new port and scheme), verifies every step again, and
+writes into --out the encrypted configuration backup, the encrypted secrets
+file and the handover report.
+
+Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
+(guard, usage, connection).`,
+		Example: `  mxwizard profile example > site.yaml
+  export MXWIZARD_PASSWORD MXWIZARD_BACKUP_PASSPHRASE   # set both first
+  mxwizard apply --profile site.yaml --plan --accept-new 192.168.1.10
+  mxwizard apply --profile site.yaml --out handover/ 192.168.1.10`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if profilePath == "" {
+				return withCode(exitRefused, errors.New("--profile FILE is required (mxwizard profile example prints one)"))
+			}
+			if format != "text" && format != "json" {
+				return withCode(exitRefused, fmt.Errorf("--format %q: use text or json", format))
+			}
+			prof, err := profile.Load(profilePath)
+			if err != nil {
+				return withCode(exitRefused, err)
+			}
+			addrs, err := readAddresses(args, "")
+			if err != nil {
+				return withCode(exitRefused, err)
+			}
+			known, err := cf.known()
+			if err != nil {
+				return withCode(exitRefused, err)
+			}
+			pw, err := cf.password(cmd)
+			if err != nil {
+				return withCode(exitRefused, err)
+			}
+			camOpts := func(addr string) camera.Options {
+				return camera.Options{Address: addr, User: cf.user, Password: pw, Known: known, AcceptNew: cf.acceptNew, AllowPlainHTTP: cf.allowPlainHTTP}
+			}
+			if planOnly {
+				return planCameras(cmd.Context(), cmd.OutOrStdout(), addrs, prof, camOpts)
+			}
+			if outDir == "" {
+				return withCode(exitRefused, errors.New("--out DIR is required: the backup, secrets file and report go there"))
+			}
+			pass, err := readSecret("backup passphrase", envPassphrase, passphraseFile, "--passphrase-file", "Backup passphrase: ", cmd.InOrStdin(), cmd.ErrOrStderr())
+			if err != nil {
+				return withCode(exitRefused, err)
+			}
+			var results []applyResult
+			worst := 0
+			for _, addr := range addrs {
+				dir := outDir
+				if len(addrs) > 1 {
+					dir = filepath.Join(outDir, safeDirName(addr))
+				}
+				progress := func(msg string) {
+					if format == "text" {
+						fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", addr, msg)
+					}
+				}
+				r := applyCamera(cmd.Context(), session.Options{
+					Camera: camOpts(addr), Profile: prof, OutDir: dir, Passphrase: pass,
+					Generate:    func() (secret.Secret, error) { return password.Generate(0) },
+					BootTimeout: bootTimeout, Progress: progress, Tool: "mxwizard " + versionString(),
+				})
+				r.Error = secret.Redact(r.Error, pw, pass)
+				results = append(results, r)
+				if r.code > worst {
+					worst = r.code
+				}
+			}
+			if err := writeApplyResults(cmd.OutOrStdout(), results, format); err != nil {
+				return withCode(exitRefused, err)
+			}
+			if worst != 0 {
+				return silentExit(worst)
+			}
+			return nil
+		},
+	}
+	cf.register(cmd)
+	cmd.Flags().StringVar(&profilePath, "profile", "", "site profile (YAML); see: mxwizard profile example")
+	cmd.Flags().BoolVar(&planOnly, "plan", false, "print the complete change set and write nothing")
+	cmd.Flags().StringVar(&outDir, "out", "", "directory for the encrypted backup, the encrypted secrets file and the report")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&passphraseFile, "passphrase-file", "", "read the backup passphrase from this file (else "+envPassphrase+", else a prompt)")
+	cmd.Flags().DurationVar(&bootTimeout, "boot-timeout", 5*time.Minute, "how long to wait for a camera to come back after a reboot")
+	return cmd
+}
+
+func safeDirName(addr string) string {
+	return strings.NewReplacer("://", "_", ":", "_", "/", "_", "[", "", "]", "").Replace(addr)
+}
+
+func applyCamera(ctx context.Context, o session.Options) applyResult {
+	r := applyResult{Address: o.Camera.Address, Steps: []applyStep{}}
+	s, err := session.Open(ctx, o)
+	if err != nil {
+		r.Error, r.code = err.Error(), exitRefused
+		return r
+	}
+	err = s.ApplyAll(ctx)
+	if err == nil {
+		_, err = s.Finish(ctx)
+	}
+	files := s.Files()
+	r.AddressAfter, r.Requests = s.Engine.Client.Address(), s.Engine.Requests()
+	r.Backup, r.Secrets, r.Report = files.Backup, files.Secrets, files.Report
+	for _, st := range s.Results {
+		res := st.After.Status
+		if st.Skipped != "" {
+			res = "skipped"
+		}
+		r.Steps = append(r.Steps, applyStep{Step: st.Step, ID: st.ID, Result: res, Detail: st.After.Detail})
+	}
+	var guard *steps.GuardError
+	switch {
+	case errors.As(err, &guard):
+		r.Error, r.code = err.Error(), exitRefused
+	case err != nil:
+		r.Error, r.code = err.Error(), exitFailed
+	case s.Failed():
+		r.code = exitFailed
+	}
+	return r
+}
+
+func writeApplyResults(w io.Writer, results []applyResult, format string) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"cameras": results})
+	}
+	var b strings.Builder
+	for _, r := range results {
+		fmt.Fprintf(&b, "%s", r.Address)
+		if r.AddressAfter != "" && r.AddressAfter != r.Address {
+			fmt.Fprintf(&b, " -> now at %s", r.AddressAfter)
+		}
+		fmt.Fprintf(&b, "  (%d requests)\n", r.Requests)
+		for _, s := range r.Steps {
+			fmt.Fprintf(&b, "  %-8s %2d %s: %s\n", strings.ToUpper(s.Result), s.Step, s.ID, s.Detail)
+		}
+		if r.Error != "" {
+			fmt.Fprintf(&b, "  ERROR: %s\n", r.Error)
+		}
+		for _, f := range [][2]string{{"backup", r.Backup}, {"secrets", r.Secrets}, {"report", r.Report}} {
+			if f[1] != "" {
+				fmt.Fprintf(&b, "  %-8s %s\n", f[0]+":", f[1])
+			}
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// planCameras prints every camera's complete change set; nothing is written.
+func planCameras(ctx context.Context, w io.Writer, addrs []string, prof *profile.Profile, opts func(string) camera.Options) error {
+	worst := 0
+	for _, addr := range addrs {
+		o := opts(addr)
+		client, err := camera.New(o)
+		if err != nil {
+			return withCode(exitRefused, err)
+		}
+		eng := &steps.Engine{Client: client, Password: o.Password, Profile: prof,
+			Secrets: steps.NewSecrets(func() (secret.Secret, error) { return password.Generate(0) })}
+		snap, err := eng.Snapshot(ctx, true)
+		if err != nil {
+			fmt.Fprintf(w, "%s: %s\n\n", addr, secret.Redact(err.Error(), o.Password))
+			worst = exitRefused
+			continue
+		}
+		fmt.Fprintf(w, "%s  %s  serial %s  firmware %s\n", addr, snap.Identity.Model, snap.Identity.Serial, snap.Identity.Firmware)
+		for _, st := range steps.All() {
+			info := st.Info()
+			p, err := eng.PlanStep(st, snap)
+			if err != nil {
+				fmt.Fprintf(w, "  %2d %s: REFUSED: %s\n", info.Number, info.Title, err)
+				worst = exitRefused
+				continue
+			}
+			lines := p.Lines()
+			if len(lines) == 0 && p.Answer == "" {
+				fmt.Fprintf(w, "  %2d %s: nothing to change\n", info.Number, info.Title)
+				continue
+			}
+			fmt.Fprintf(w, "  %2d %s:\n", info.Number, info.Title)
+			for _, l := range lines {
+				fmt.Fprintf(w, "       %s\n", l)
+			}
+			if p.Answer != "" {
+				fmt.Fprintf(w, "       record: %s\n", p.Answer)
+			}
+			for _, n := range p.Notes {
+				fmt.Fprintf(w, "       note: %s\n", n)
+			}
+		}
+		fmt.Fprintf(w, "  then: store to permanent memory, reboot if needed, verify every step, write backup, secrets and report\n  (%d requests so far)\n\n", client.Requests())
+		client.Close()
+	}
+	if worst != 0 {
+		return silentExit(worst)
+	}
+	return nil
+}
