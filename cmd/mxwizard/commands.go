@@ -10,5 +10,6 @@ func subcommands() []*cobra.Command {
 		newProfileCmd(),
 		newPasswordCmd(),
 		newBackupCmd(),
+		newSimulateCmd(),
 	}
 }

@@ -60,11 +60,17 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
 	}
-	// 401: learn the challenge. If we had sent credentials and the nonce was
-	// not stale, they were wrong: give the 401 back, do not try again.
-	sentCreds := first.Header.Get("Authorization") != ""
+	// 401: learn the challenge. Credentials sent in the scheme the camera
+	// asks for, with a nonce it did not call stale, were wrong: give the 401
+	// back and do not try again. A changed scheme (a reboot brought Basic
+	// back) or a stale nonce is not a refusal: learn and retry once.
+	sentScheme := ""
+	if a := strings.ToLower(first.Header.Get("Authorization")); a != "" {
+		sentScheme, _, _ = strings.Cut(a, " ")
+	}
 	chal, scheme := parseChallenges(resp.Header)
-	if scheme == "" || (sentCreds && !(scheme == "digest" && chal != nil && chal.Stale)) {
+	stale := scheme == "digest" && chal != nil && chal.Stale
+	if scheme == "" || (sentScheme == scheme && !stale) {
 		return resp, nil
 	}
 	t.mu.Lock()

@@ -204,6 +204,19 @@ func (s *Session) saveSecretsAhead(_ context.Context, p *steps.Plan) error {
 	return s.WriteSecrets()
 }
 
+// unsavedSecrets reports whether a secret of the run is not yet in the
+// secrets file.
+func (s *Session) unsavedSecrets() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, name := range s.Engine.Secrets.Names() {
+		if !s.savedSecret[name] {
+			return true
+		}
+	}
+	return false
+}
+
 // WriteSecrets writes the encrypted secrets file with every secret of the
 // run (atomically, mode 0600).
 func (s *Session) WriteSecrets() error {
@@ -268,7 +281,11 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 			if s.Results[j].Step == info.Number {
 				found = true
 				if s.Results[j].Skipped == "" {
-					s.Results[j].After = report.Finding{Status: string(findings[i].Status), Detail: findings[i].Detail}
+					after := report.Finding{Status: string(findings[i].Status), Detail: findings[i].Detail}
+					if findings[i].Status == steps.Manual && s.Results[j].Answer != "" {
+						after.Detail = "recorded: " + s.Results[j].Answer
+					}
+					s.Results[j].After = after
 				}
 			}
 		}
@@ -277,7 +294,7 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 				After: report.Finding{Status: string(findings[i].Status), Detail: findings[i].Detail}, At: time.Now().UTC()})
 		}
 	}
-	if _, ok := s.Engine.Secrets.Get("admin_password"); ok || s.files.Secrets == "" {
+	if s.unsavedSecrets() || s.files.Secrets == "" {
 		if err := s.WriteSecrets(); err != nil {
 			return s.files, err
 		}

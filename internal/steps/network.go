@@ -292,7 +292,7 @@ func (w webServerPorts) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan
 	}
 	if len(pl.Params) > 0 {
 		pl.NeedsReboot = true
-		pl.Notes = append(pl.Notes, fmt.Sprintf("after the reboot the camera answers on https://%s:%d only", s.Base.Hostname(), ws.HTTPSPort))
+		pl.Notes = append(pl.Notes, fmt.Sprintf("after the reboot the camera answers on https://%s:%d only", s.Base.Hostname(), ws.HTTPSPort+s.PortOffset))
 	}
 	return pl, nil
 }

@@ -249,3 +249,34 @@ func (c *Camera) publicLocked(right string) bool {
 	}
 	return false
 }
+
+// attemptedUser is the user name a refused login tried, for the log: only
+// names of the camera's own character set, else "?", so that nothing typed
+// into the wrong field (a password) reaches the log.
+func attemptedUser(r *http.Request) string {
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	scheme, rest, _ := strings.Cut(h, " ")
+	name := ""
+	switch strings.ToLower(scheme) {
+	case "basic":
+		name, _, _ = r.BasicAuth()
+	case "digest":
+		name = parseAuthParams(rest)["username"]
+	}
+	if !validUserName(name) {
+		return "?"
+	}
+	return name
+}
+
+func validUserName(n string) bool {
+	if len(n) < 3 || len(n) > 16 {
+		return false
+	}
+	for _, c := range n {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}

@@ -601,7 +601,7 @@ func logPath(r *http.Request) string {
 		case k == "action" || k == "type" || k == "file" || k == "section":
 			q = append(q, k+"="+v)
 		default:
-			q = append(q, k+"=…")
+			q = append(q, k+"=*")
 		}
 	}
 	out := p + "?" + strings.Join(q, "&")

@@ -11,8 +11,13 @@ import (
 // internal/camera/keys.go; the values are our choice where no public source
 // gives them (see docs/protocol.md).
 const (
-	DefaultModel    = "M73"
-	DefaultSerial   = "10.8.0.123"
+	// DefaultModel is the model a camera reports unless Options say otherwise.
+	DefaultModel = "M73"
+	// DefaultSerial is the serial number (and factory IP address) of the
+	// first camera.
+	DefaultSerial = "10.8.0.123"
+	// DefaultFirmware is the firmware version, as the #:MX- header and
+	// timestamp/VERSION show it.
 	DefaultFirmware = "MX-V7.3.5.35"
 	// Realm is the HTTP authentication realm; password hashes are
 	// {HA1}md5(user:Realm:password).

@@ -196,7 +196,12 @@ func (c *Camera) handle(r *http.Request) (*response, string) {
 		case authOK:
 		case authBad:
 			c.failedLoginLocked(ip, now)
-			fallthrough
+			resp := text(http.StatusUnauthorized, "401 Unauthorized\n")
+			resp.header.Set("WWW-Authenticate", c.challengeLocked(now, false))
+			// The log names the user a refused login tried, as web servers
+			// do, so that failed logins stand apart from the challenge
+			// every client gets first (logged with "-").
+			return resp, attemptedUser(r)
 		default:
 			resp := text(http.StatusUnauthorized, "401 Unauthorized\n")
 			resp.header.Set("WWW-Authenticate", c.challengeLocked(now, res == authStale))

@@ -441,6 +441,13 @@ func (c *Camera) writeParamLocked(path, raw string) error {
 	if !c.ram.HasSection(section) {
 		return errors.New("no such section")
 	}
+	switch section {
+	case camera.SecUsers, camera.SecGroups, camera.SecWebServer:
+	default:
+		// writeKey checks everything before it changes anything, and these
+		// sections have no invariant: no copy needed.
+		return writeKey(c.ram, section, parts[1:], value)
+	}
 	next := c.ram.Clone()
 	switch section {
 	case camera.SecUsers:

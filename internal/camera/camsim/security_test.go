@@ -62,7 +62,7 @@ func TestNoPasswordOrSecretIsKeptOrShownInPlainText(t *testing.T) {
 			t.Errorf("%s/%s = %q, want {SSHA256}<salt>$<hex>", sk[0], sk[1], v)
 		}
 	}
-	if !strings.Contains(weblog, " operator GET "+camera.PathConfigFile+" 403") || !strings.Contains(weblog, " - GET "+camera.PathConfigFile+" 401") {
+	if !strings.Contains(weblog, " operator GET "+camera.PathConfigFile+" 403") || !strings.Contains(weblog, " operator GET "+camera.PathConfigFile+" 401") {
 		t.Errorf("web server log misses the good and the failed login:\n%s", weblog)
 	}
 }

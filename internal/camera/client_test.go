@@ -1,0 +1,246 @@
+package camera_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/camera/camsim"
+	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
+	"github.com/mxwizard/mxwizard/internal/secret"
+)
+
+var factory = secret.New(camera.FactoryPassword)
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func TestClientReadsAFactoryCameraOverHTTPS(t *testing.T) {
+	_, _, tlsSrv := camsimtest.New(t)
+	c, err := camera.New(camera.Options{Address: tlsSrv.URL, Password: factory, AcceptNew: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := c.Identity(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Model != camsim.DefaultModel || id.Firmware != camsim.DefaultFirmware || id.Serial == "" {
+		t.Fatalf("identity = %+v", id)
+	}
+	cfg, err := c.ReadConfig(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, _, err := c.DownloadConfig(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(file) != string(cfg.Bytes()) {
+		t.Fatal("the downloaded file differs from view configfile")
+	}
+	if cfg.Firmware() != id.Firmware {
+		t.Fatalf("#:MX- header %q differs from VERSION %q", cfg.Firmware(), id.Firmware)
+	}
+	if c.Requests() < 2 || c.Fingerprint() == "" {
+		t.Fatalf("requests %d, fingerprint %q", c.Requests(), c.Fingerprint())
+	}
+}
+
+func TestTrustOnFirstUse(t *testing.T) {
+	_, _, first := camsimtest.New(t)
+	_, _, impostor := camsimtest.New(t) // another certificate on the same host
+	known := camera.NewKnownCamerasInMemory()
+
+	c, _ := camera.New(camera.Options{Address: first.URL, Password: factory, Known: known})
+	_, err := c.Identity(ctx(t))
+	var fe *camera.FingerprintError
+	if !errors.As(err, &fe) || !errors.Is(err, camera.ErrUnknownCamera) || fe.Received == "" {
+		t.Fatalf("first contact without acceptance: %v", err)
+	}
+	if _, ok := known.Lookup("127.0.0.1"); ok {
+		t.Fatal("a refused camera was pinned")
+	}
+
+	asked := ""
+	c, _ = camera.New(camera.Options{Address: first.URL, Password: factory, Known: known,
+		ConfirmNew: func(host, fp string) bool { asked = fp; return true }})
+	if _, err := c.Identity(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if pinned, _ := known.Lookup("127.0.0.1"); pinned == "" || pinned != asked {
+		t.Fatalf("pinned %q, the person was shown %q", pinned, asked)
+	}
+
+	c, _ = camera.New(camera.Options{Address: impostor.URL, Password: factory, Known: known, AcceptNew: true})
+	_, err = c.Identity(ctx(t))
+	if !errors.As(err, &fe) || !errors.Is(err, camera.ErrFingerprintChanged) {
+		t.Fatalf("changed certificate: %v", err)
+	}
+	if !strings.Contains(err.Error(), fe.Pinned) || !strings.Contains(err.Error(), fe.Received) || fe.Pinned == fe.Received {
+		t.Fatalf("the message must show both fingerprints: %v", err)
+	}
+}
+
+func TestBasicOverPlainHTTPNeedsConsent(t *testing.T) {
+	_, plain, _ := camsimtest.New(t)
+	c, _ := camera.New(camera.Options{Address: plain.URL, Password: factory})
+	if _, err := c.Identity(ctx(t)); !errors.Is(err, camera.ErrInsecureCredentials) {
+		t.Fatalf("Basic over HTTP without consent: %v", err)
+	}
+	c, _ = camera.New(camera.Options{Address: plain.URL, Password: factory, AllowPlainHTTP: true})
+	if _, err := c.Identity(ctx(t)); err != nil {
+		t.Fatalf("with consent: %v", err)
+	}
+}
+
+func TestWrongPasswordIsTriedOnce(t *testing.T) {
+	cam, _, tlsSrv := camsimtest.New(t)
+	c, _ := camera.New(camera.Options{Address: tlsSrv.URL, Password: secret.New("Wrong-Pass-123"), AcceptNew: true})
+	_, err := c.ReadConfig(ctx(t))
+	if !errors.Is(err, camera.ErrUnauthorized) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if strings.Contains(err.Error(), "Wrong-Pass-123") {
+		t.Fatal("the error shows the password")
+	}
+	failed := 0
+	for _, line := range strings.Split(cam.WebLog(), "\n") {
+		if strings.Contains(line, " admin ") && strings.HasSuffix(line, " 401") {
+			failed++
+		}
+	}
+	if failed != 1 {
+		t.Fatalf("the camera saw %d failed logins, want exactly 1:\n%s", failed, cam.WebLog())
+	}
+}
+
+func TestDigestIsLearnedFromTheChallenge(t *testing.T) {
+	cam, _, tlsSrv := camsimtest.New(t)
+	c, _ := camera.New(camera.Options{Address: tlsSrv.URL, Password: factory, AcceptNew: true})
+	if _, err := c.Set(ctx(t), []camera.Param{{Section: camera.SecWebServer, Key: camera.KeyAuthMethod, Value: "digest"}}, camera.SecWebServer); err != nil {
+		t.Fatal(err)
+	}
+	c.ForgetAuthentication()
+	var seen []string
+	cam.SetFaults(camsim.Faults{Hook: func(_ int, r *http.Request) camsim.Fault {
+		if a := r.Header.Get("Authorization"); a != "" {
+			seen = append(seen, strings.Fields(a)[0])
+		}
+		return camsim.FaultNone
+	}})
+	if _, err := c.Identity(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) == 0 || seen[len(seen)-1] != "Digest" {
+		t.Fatalf("the client authenticated with %v, want Digest", seen)
+	}
+}
+
+func TestErrorsSayWhatHappened(t *testing.T) {
+	t.Run("a web server that is not a MOBOTIX", func(t *testing.T) {
+		srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte("<html>router login</html>"))
+		}))
+		defer srv.Close()
+		c, _ := camera.New(camera.Options{Address: srv.URL, Password: factory, AcceptNew: true})
+		if _, err := c.Identity(ctx(t)); !errors.Is(err, camera.ErrNotMobotix) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("nothing listening", func(t *testing.T) {
+		ln, _ := net.Listen("tcp", "127.0.0.1:0")
+		addr := ln.Addr().String()
+		ln.Close()
+		c, _ := camera.New(camera.Options{Address: "https://" + addr, Password: factory, AcceptNew: true, Retries: 1})
+		if _, err := c.Identity(ctx(t)); !errors.Is(err, camera.ErrUnreachable) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("a camera that stalls", func(t *testing.T) {
+		cam, _, tlsSrv := camsimtest.New(t)
+		cam.SetFaults(camsim.Faults{StallRequest: 1})
+		c, _ := camera.New(camera.Options{Address: tlsSrv.URL, Password: factory, AcceptNew: true, Timeout: 300 * time.Millisecond, Retries: 1})
+		_, err := c.Identity(ctx(t))
+		if !errors.Is(err, camera.ErrTimeout) && err != nil {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("a camera answering 5xx", func(t *testing.T) {
+		cam, _, tlsSrv := camsimtest.New(t)
+		cam.SetFaults(camsim.Faults{FailRequest: 1})
+		c, _ := camera.New(camera.Options{Address: tlsSrv.URL, Password: factory, AcceptNew: true})
+		// A read is retried after the 5xx and succeeds.
+		if _, err := c.Identity(ctx(t)); err != nil {
+			t.Fatalf("a read was not retried after a 5xx: %v", err)
+		}
+	})
+	t.Run("a camera sending garbage", func(t *testing.T) {
+		cam, _, tlsSrv := camsimtest.New(t)
+		cam.SetFaults(camsim.Faults{GarbageRequest: 2})
+		c, _ := camera.New(camera.Options{Address: tlsSrv.URL, Password: factory, AcceptNew: true})
+		if _, err := c.Identity(ctx(t)); !errors.Is(err, camera.ErrNotMobotix) {
+			t.Fatalf("got %v", err)
+		}
+	})
+}
+
+func TestRebootMovesToTheNewPortAndScheme(t *testing.T) {
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{})
+	u := srv.URLs()[0]
+	c, _ := camera.New(camera.Options{Address: u.HTTPS, Password: factory, AcceptNew: true})
+	_, err := c.Set(ctx(t), []camera.Param{
+		{Section: camera.SecWebServer, Key: camera.KeyHTTPSPort, Value: "8443"},
+		{Section: camera.SecWebServer, Key: camera.KeyHTTPEnable, Value: "0"},
+		{Section: camera.SecWebServer, Key: camera.KeyAuthMethod, Value: "digest"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Store(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Reboot(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := camera.ParseAddress(u.HTTPS)
+	c.SetBase(camera.WithPort(base, "https", srv.Port(8443)))
+	wctx, cancel := context.WithTimeout(ctx(t), 10*time.Second)
+	defer cancel()
+	if _, err := c.WaitUntilBack(wctx, 20*time.Millisecond); err != nil {
+		t.Fatalf("camera did not come back on the new port: %v", err)
+	}
+	// Now back to Basic without storing: after the reboot the camera asks
+	// for Digest again, and the client must follow the change of scheme.
+	if _, err := c.Set(ctx(t), []camera.Param{{Section: camera.SecWebServer, Key: camera.KeyAuthMethod, Value: "basic"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Identity(ctx(t)); err != nil {
+		t.Fatalf("after switching to Basic: %v", err)
+	}
+	if err := c.Reboot(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitUntilBack(wctx, 20*time.Millisecond); err != nil {
+		t.Fatalf("after a reboot that changed the scheme back: %v", err)
+	}
+}
+
+func TestCertificateUploadIsActiveAfterReboot(t *testing.T) {
+	cam, _, tlsSrv := camsimtest.New(t)
+	c, _ := camera.New(camera.Options{Address: tlsSrv.URL, Password: factory, AcceptNew: true})
+	pemBytes, err := c.ReadCertificate(ctx(t))
+	if err != nil || !strings.Contains(string(pemBytes), "BEGIN CERTIFICATE") || strings.Contains(string(pemBytes), "PRIVATE KEY") {
+		t.Fatalf("read certificate: %v %q", err, pemBytes)
+	}
+	_ = cam
+}
