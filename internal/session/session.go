@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -57,6 +58,8 @@ type Session struct {
 	savedSecret map[string]bool
 	files       Files
 	finished    bool
+	resumed     bool
+	rebootTo    string // where the camera answers after the reboot under way
 }
 
 // Files are the paths a session wrote.
@@ -82,21 +85,128 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	if err := os.MkdirAll(opts.OutDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create output directory %s: %w", opts.OutDir, err)
 	}
-	client, err := camera.New(opts.Camera)
-	if err != nil {
-		return nil, err
-	}
 	s := &Session{opts: opts, Start: time.Now().UTC(), savedSecret: map[string]bool{}}
 	s.Engine = &steps.Engine{
-		Client: client, Password: opts.Camera.Password, Profile: opts.Profile,
+		Password: opts.Camera.Password, Profile: opts.Profile,
 		Secrets: steps.NewSecrets(opts.Generate), Progress: opts.Progress,
 		BootTimeout: opts.BootTimeout, PollInterval: opts.PollInterval,
 	}
 	s.Engine.BeforeWrite = s.saveSecretsAhead
-	if s.Snap, err = s.Engine.Snapshot(ctx, true); err != nil {
+	s.Engine.BeforeReboot = func(after string) error {
+		s.rebootTo = after
+		return s.SaveState()
+	}
+	state, resuming, err := LoadState(opts.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	// A state of the same camera, finished or not, says where the camera
+	// answers now and which secrets the earlier run set: running the same
+	// command again continues (or re-verifies) instead of starting blind.
+	resuming = resuming && state.Camera == opts.Camera.Address
+	if !resuming {
+		client, err := camera.New(opts.Camera)
+		if err != nil {
+			return nil, err
+		}
+		s.Engine.Client = client
+		if s.Snap, err = s.Engine.Snapshot(ctx, true); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	if err := s.resume(ctx, state); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// Resumed reports whether the session continues an interrupted one.
+func (s *Session) Resumed() bool { return s.resumed }
+
+// resume continues an interrupted session: it seeds the run's secrets from
+// the encrypted secrets file (so a password already set is not replaced by
+// a new one), finds the camera where the state says it answers now (or will
+// after the reboot the run started), logs in with the given password or,
+// when the camera refuses it, once with the admin password the run saved,
+// and takes over the steps already done and a reboot still pending.
+func (s *Session) resume(ctx context.Context, st State) error {
+	s.resumed = true
+	var saved backup.Secrets
+	if st.SecretsFile != "" && st.SecretsFile != "." {
+		path := filepath.Join(s.opts.OutDir, st.SecretsFile)
+		data, err := backup.ReadFile(path, s.opts.Passphrase)
+		switch {
+		case err == nil:
+			if saved, err = backup.UnmarshalSecrets(data); err != nil {
+				return fmt.Errorf("resume: %s: %w", path, err)
+			}
+			s.files.Secrets = path
+		case errors.Is(err, os.ErrNotExist):
+		default:
+			return fmt.Errorf("resume: open the secrets file of the interrupted run: %w", err)
+		}
+	}
+	g := s.Engine.Secrets
+	seed := map[string]secret.Secret{"admin_password": saved.AdminPassword, "recording_key": saved.RecordingKey,
+		"mxmessage_key": saved.MxMessageKey, "dot1x_password": saved.Dot1xPassword}
+	for _, u := range saved.Users {
+		seed["user:"+u.Name] = u.Password
+	}
+	for name, v := range seed {
+		if !v.IsZero() {
+			g.Set(name, v)
+			s.savedSecret[name] = true
+		}
+	}
+	var addrs []string
+	for _, a := range []string{st.AddressNow, st.AddressAfterReboot, s.opts.Camera.Address} {
+		if a != "" && !slices.Contains(addrs, a) {
+			addrs = append(addrs, a)
+		}
+	}
+	passwords := []secret.Secret{s.opts.Camera.Password}
+	if !saved.AdminPassword.IsZero() && !saved.AdminPassword.Equal(s.opts.Camera.Password) {
+		passwords = append(passwords, saved.AdminPassword)
+	}
+	s.Engine.PortOffset, s.Engine.KnownPortOffset = st.PortOffset, st.PortOffsetKnown
+	var lastErr error
+	for _, addr := range addrs {
+		for _, pw := range passwords {
+			o := s.opts.Camera
+			o.Address, o.Password = addr, pw
+			client, err := camera.New(o)
+			if err != nil {
+				return err
+			}
+			s.Engine.Client, s.Engine.Password = client, pw
+			s.Snap, err = s.Engine.Snapshot(ctx, true)
+			if err == nil {
+				if !st.Finished {
+					s.Results = st.Steps
+				}
+				s.rebootTo = st.AddressAfterReboot
+				// Reaching the camera on a new address proves the reboot
+				// happened; anywhere else it may not have: reboot again.
+				rebooted := addr == st.AddressAfterReboot && addr != st.AddressNow
+				s.Engine.SetPendingReboot(st.PendingReboot && !rebooted && !st.Finished)
+				s.progress("resuming the interrupted session at %s", addr)
+				return nil
+			}
+			lastErr = err
+			if errors.Is(err, camera.ErrUnauthorized) {
+				continue // one more try, with the password the run saved
+			}
+			break // not reachable here: try the next address
+		}
+	}
+	return fmt.Errorf("resume: the camera answers on none of %s: %w", strings.Join(addrs, ", "), lastErr)
+}
+
+func (s *Session) progress(format string, a ...any) {
+	if s.opts.Progress != nil {
+		s.opts.Progress(fmt.Sprintf(format, a...))
+	}
 }
 
 // Identity is the camera's identity from the first snapshot.
@@ -169,6 +279,13 @@ func (s *Session) ApplyStep(ctx context.Context, st steps.Step, plan *steps.Plan
 func (s *Session) record(rec report.HandoverStep) {
 	for i, r := range s.Results {
 		if r.Step == rec.Step {
+			// A resumed run keeps what the first attempt found and changed.
+			if r.Before.Status != "" {
+				rec.Before = r.Before
+			}
+			if len(rec.Changes) == 0 {
+				rec.Changes = r.Changes
+			}
 			s.Results[i] = rec
 			return
 		}

@@ -27,6 +27,13 @@ type State struct {
 	Updated     time.Time             `json:"updated"`
 	Finished    bool                  `json:"finished"`
 	Steps       []report.HandoverStep `json:"steps"`
+	// PendingReboot is set while an applied change waits for the reboot;
+	// AddressAfterReboot is where the camera answers after it.
+	PendingReboot      bool   `json:"pending_reboot"`
+	AddressAfterReboot string `json:"address_after_reboot,omitempty"`
+	// PortOffset maps the camera's configured ports to reachable ones.
+	PortOffset      int  `json:"port_offset"`
+	PortOffsetKnown bool `json:"port_offset_known"`
 }
 
 // SaveState writes the state file atomically.
@@ -34,6 +41,8 @@ func (s *Session) SaveState() error {
 	st := State{
 		Camera: s.opts.Camera.Address, AddressNow: s.Engine.Client.Address(), Serial: s.Snap.Identity.Serial,
 		User: s.Engine.Client.User(), SecretsFile: filepath.Base(s.files.Secrets), Updated: time.Now().UTC(), Steps: s.Results, Finished: s.finished,
+		PendingReboot: s.Engine.PendingReboot(), AddressAfterReboot: s.rebootTo,
+		PortOffset: s.Engine.PortOffset, PortOffsetKnown: s.Engine.KnownPortOffset,
 	}
 	return WriteState(s.opts.OutDir, st)
 }

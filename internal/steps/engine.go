@@ -34,6 +34,14 @@ type Engine struct {
 	BootTimeout time.Duration
 	// PollInterval is the pause between attempts while the camera reboots.
 	PollInterval time.Duration
+	// BeforeReboot runs just before the reboot with the address the camera
+	// will answer on afterwards, so that an interrupted run can find it.
+	BeforeReboot func(after string) error
+	// PortOffset, when KnownPortOffset is set, is used instead of inferring
+	// the offset from the snapshot (a resumed run whose camera already holds
+	// new, not yet active ports).
+	PortOffset      int
+	KnownPortOffset bool
 
 	pendingReboot bool
 	newCert       bool
@@ -76,7 +84,12 @@ func (e *Engine) Snapshot(ctx context.Context, withLog bool) (*Snapshot, error) 
 		FactoryPassword: e.Password.Reveal() == camera.FactoryPassword,
 		Certificate:     e.Client.PeerCertificate(),
 	}
-	s.PortOffset = camera.PortOf(s.Base) - configuredPort(cfg, s.Base.Scheme)
+	if e.KnownPortOffset {
+		s.PortOffset = e.PortOffset
+	} else {
+		s.PortOffset = camera.PortOf(s.Base) - configuredPort(cfg, s.Base.Scheme)
+		e.PortOffset, e.KnownPortOffset = s.PortOffset, true
+	}
 	if withLog {
 		if s.WebLog, err = e.Client.WebLog(ctx); err != nil {
 			return nil, fmt.Errorf("read the web server log: %w", err)
@@ -130,6 +143,10 @@ func (e *Engine) PlanStep(st Step, s *Snapshot) (*Plan, error) {
 
 // PendingReboot reports whether an applied change waits for a reboot.
 func (e *Engine) PendingReboot() bool { return e.pendingReboot }
+
+// SetPendingReboot records that an earlier, interrupted run applied a change
+// that waits for a reboot.
+func (e *Engine) SetPendingReboot(v bool) { e.pendingReboot = v }
 
 // Apply writes exactly the plan, reads the touched sections back in the same
 // request, re-authenticates when the password in use changed, and verifies:
@@ -300,6 +317,11 @@ func (e *Engine) Finish(ctx context.Context, s *Snapshot) (*Snapshot, error) {
 	}
 	if e.pendingReboot {
 		scheme, port := AddressAfterReboot(s)
+		if e.BeforeReboot != nil {
+			if err := e.BeforeReboot(camera.WithPort(s.Base, scheme, port).String()); err != nil {
+				return nil, err
+			}
+		}
 		e.progress("rebooting the camera (this takes a while on a real camera)")
 		if err := e.Client.Reboot(ctx); err != nil {
 			return nil, fmt.Errorf("reboot: %w", err)
