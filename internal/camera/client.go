@@ -25,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mxwizard/mxwizard/internal/certs"
 	"github.com/mxwizard/mxwizard/internal/secret"
 )
 
@@ -195,17 +196,7 @@ func (c *Client) Close() { c.hc.CloseIdleConnections() }
 
 // FingerprintSHA256 formats the SHA-256 of a DER certificate like
 // `openssl x509 -fingerprint -sha256`: upper-case hex pairs joined by colons.
-func FingerprintSHA256(der []byte) string {
-	sum := sha256.Sum256(der)
-	var b strings.Builder
-	for i, x := range sum {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		fmt.Fprintf(&b, "%02X", x)
-	}
-	return b.String()
-}
+func FingerprintSHA256(der []byte) string { return certs.FingerprintSHA256(der) }
 
 func (c *Client) tlsConfig() *tls.Config {
 	return &tls.Config{

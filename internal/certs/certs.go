@@ -18,6 +18,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -99,9 +100,9 @@ type Subject struct {
 	IPAddresses []net.IP
 }
 
-// NewSubject builds a Subject from the hosts a camera is reached by: entries
-// that parse as IP addresses become IP SANs, the others DNS SANs. An empty
-// commonName takes the first host.
+// NewSubject builds a Subject from the hosts a camera is reached by (names,
+// addresses, host:port or URLs): entries that parse as IP addresses become
+// IP SANs, the others DNS SANs. An empty commonName takes the first host.
 func NewSubject(commonName string, hosts ...string) Subject {
 	s := Subject{CommonName: commonName}
 	for _, h := range hosts {
@@ -118,10 +119,14 @@ func NewSubject(commonName string, hosts ...string) Subject {
 	return s
 }
 
-// normalizeHost strips a port, IPv6 brackets and a trailing dot, and lower-cases
-// names, so "Cam.Example.COM.:443" and "[2001:db8::1]:443" compare as hosts.
+// normalizeHost reduces a URL or host:port to the host: it strips scheme,
+// path, port, IPv6 brackets and a trailing dot, and lower-cases names, so
+// "https://Cam.Example.COM.:443/" and "[2001:db8::1]:443" compare as hosts.
 func normalizeHost(h string) string {
 	h = strings.TrimSpace(h)
+	if u, err := url.Parse(h); err == nil && u.Scheme != "" && u.Host != "" {
+		h = u.Host
+	}
 	if host, _, err := net.SplitHostPort(h); err == nil {
 		h = host
 	}

@@ -113,7 +113,7 @@ func isRSA(bits int) func(crypto.Signer) bool {
 }
 
 func TestNewSubject(t *testing.T) {
-	s := NewSubject("", " Cam.Example.com. ", "192.0.2.10:443", "[2001:db8::1]", "", "door")
+	s := NewSubject("", " Cam.Example.com. ", "https://192.0.2.10:443/control/camerainfo", "[2001:db8::1]", "", "door")
 	if want := []string{"cam.example.com", "door"}; !slices.Equal(s.DNSNames, want) {
 		t.Errorf("DNSNames = %q, want %q", s.DNSNames, want)
 	}

@@ -110,9 +110,9 @@ func TestValidate(t *testing.T) {
 			wantMsgs: []string{"names cam.example.com only in its common name"},
 		},
 		{
-			name:  "a wildcard covers one label below it, whatever the case, port or trailing dot",
+			name:  "a wildcard covers one label below it, whatever the case, port, trailing dot or URL form",
 			pair:  pairOf(certSpec{subj: &Subject{DNSNames: []string{"*.cams.example.com"}}}),
-			reach: []string{"door.cams.example.com", "Gate.CAMS.example.com.:443"},
+			reach: []string{"door.cams.example.com", "Gate.CAMS.example.com.:443", "https://yard.cams.example.com/admin/"},
 		},
 		{
 			name:     "a wildcard covers neither the bare domain nor two labels below it",
@@ -122,9 +122,9 @@ func TestValidate(t *testing.T) {
 			wantMsgs: []string{"does not cover cams.example.com", "does not cover a.b.cams.example.com"},
 		},
 		{
-			name:  "an IPv6 address in brackets with a port is covered by its IP SAN",
+			name:  "an IPv6 address, bare, in brackets with a port or in a URL, is covered by its IP SAN",
 			pair:  pairOf(certSpec{subj: &Subject{IPAddresses: []net.IP{net.ParseIP("2001:db8::10")}}}),
-			reach: []string{"[2001:db8::10]:443", "2001:DB8::10"},
+			reach: []string{"[2001:db8::10]:443", "2001:DB8::10", "https://[2001:db8::10]/"},
 		},
 		{
 			name:     "an RSA 1024 key is rejected as too weak",
@@ -169,8 +169,10 @@ func TestValidate(t *testing.T) {
 			wantMsgs: []string{"allows any extended key usage but does not list serverAuth"},
 		},
 		{
-			name:  "serverAuth next to clientAuth passes",
-			pair:  pairOf(certSpec{edit: func(c *x509.Certificate) { c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageServerAuth} }}),
+			name: "serverAuth next to clientAuth passes",
+			pair: pairOf(certSpec{edit: func(c *x509.Certificate) {
+				c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageServerAuth}
+			}}),
 			reach: reach,
 		},
 		{
