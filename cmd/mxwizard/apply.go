@@ -220,8 +220,10 @@ func planCameras(ctx context.Context, w io.Writer, addrs []string, prof *profile
 		if err != nil {
 			return withCode(exitRefused, err)
 		}
-		eng := &steps.Engine{Client: client, Password: o.Password, Profile: prof,
-			Secrets: steps.NewSecrets(func() (secret.Secret, error) { return password.Generate(0) })}
+		eng := &steps.Engine{
+			Client: client, Password: o.Password, Profile: prof,
+			Secrets: steps.NewSecrets(func() (secret.Secret, error) { return password.Generate(0) }),
+		}
 		snap, err := eng.Snapshot(ctx, true)
 		if err != nil {
 			fmt.Fprintf(w, "%s: %s\n\n", addr, secret.Redact(err.Error(), o.Password))

@@ -21,7 +21,7 @@ func newProfileCmd() *cobra.Command {
 			return err
 		},
 	})
-	var check = &cobra.Command{
+	check := &cobra.Command{
 		Use:   "check FILE",
 		Short: "Check a profile without contacting a camera",
 		Args:  cobra.ExactArgs(1),

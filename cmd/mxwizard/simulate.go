@@ -94,7 +94,7 @@ its flash and certificate in DIR/<ip>/ and comes back as after a power cycle.`,
 			if err := srv.Start(ctx); err != nil {
 				return withCode(exitRefused, fmt.Errorf("start the simulated cameras: %w\n  try: another --port-offset, another --ip (e.g. 127.0.0.2), or stop the program that holds the port", err))
 			}
-			defer srv.Close()
+			defer func() { _ = srv.Close() }()
 			printCameras(cmd.OutOrStdout(), srv, offset, stateDir, faults)
 			watchPortMoves(ctx, cmd.OutOrStdout(), srv)
 			fmt.Fprintln(cmd.OutOrStdout(), "stopping the simulated cameras")

@@ -34,8 +34,10 @@ func fullSecrets() Secrets {
 }
 
 func secretValues(s Secrets) []string {
-	v := []string{s.AdminPassword.Reveal(), s.RecordingKey.Reveal(), s.MxMessageKey.Reveal(),
-		s.Dot1xPassword.Reveal(), s.OpenVPNSecret.Reveal()}
+	v := []string{
+		s.AdminPassword.Reveal(), s.RecordingKey.Reveal(), s.MxMessageKey.Reveal(),
+		s.Dot1xPassword.Reveal(), s.OpenVPNSecret.Reveal(),
+	}
 	for _, u := range s.Users {
 		v = append(v, u.Password.Reveal())
 	}

@@ -271,20 +271,30 @@ func (c *Client) do(ctx context.Context, op, method, path string, body []byte, h
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
-		return resp, data, &Error{Camera: c.Address(), Op: op, Kind: ErrUnauthorized, Detail: "user " + c.opts.User,
-			Hint: "check the user name and password; mxwizard does not try again, so the camera's intrusion detection is not tripped"}
+		return resp, data, &Error{
+			Camera: c.Address(), Op: op, Kind: ErrUnauthorized, Detail: "user " + c.opts.User,
+			Hint: "check the user name and password; mxwizard does not try again, so the camera's intrusion detection is not tripped",
+		}
 	case resp.StatusCode == http.StatusForbidden && strings.Contains(string(data), "intrusion"):
-		return resp, data, &Error{Camera: c.Address(), Op: op, Kind: ErrLockedOut,
-			Hint: "wait for the lock-out time to pass, or connect from an address the camera admits"}
+		return resp, data, &Error{
+			Camera: c.Address(), Op: op, Kind: ErrLockedOut,
+			Hint: "wait for the lock-out time to pass, or connect from an address the camera admits",
+		}
 	case resp.StatusCode == http.StatusForbidden:
-		return resp, data, &Error{Camera: c.Address(), Op: op, Kind: ErrUnauthorized, Detail: "user " + c.opts.User + " lacks the rights for " + ref.Path,
-			Hint: "log in with a user of the admins group"}
+		return resp, data, &Error{
+			Camera: c.Address(), Op: op, Kind: ErrUnauthorized, Detail: "user " + c.opts.User + " lacks the rights for " + ref.Path,
+			Hint: "log in with a user of the admins group",
+		}
 	case resp.StatusCode == http.StatusNotFound:
-		return resp, data, &Error{Camera: c.Address(), Op: op, Kind: ErrNotMobotix, Detail: "HTTP 404 for " + ref.Path,
-			Hint: "check the address: is this a MOBOTIX camera?"}
+		return resp, data, &Error{
+			Camera: c.Address(), Op: op, Kind: ErrNotMobotix, Detail: "HTTP 404 for " + ref.Path,
+			Hint: "check the address: is this a MOBOTIX camera?",
+		}
 	case resp.StatusCode >= 500:
-		return resp, data, &Error{Camera: c.Address(), Op: op, Kind: ErrCamera, Detail: "HTTP " + resp.Status,
-			Hint: "the camera may be busy or restarting; try again in a minute"}
+		return resp, data, &Error{
+			Camera: c.Address(), Op: op, Kind: ErrCamera, Detail: "HTTP " + resp.Status,
+			Hint: "the camera may be busy or restarting; try again in a minute",
+		}
 	case resp.StatusCode != http.StatusOK:
 		return resp, data, &Error{Camera: c.Address(), Op: op, Kind: ErrCamera, Detail: "HTTP " + resp.Status}
 	}
@@ -298,8 +308,10 @@ func (c *Client) transportError(op string, err error) error {
 	}
 	var ie *insecureError
 	if errors.As(err, &ie) {
-		return &Error{Camera: c.Address(), Op: op, Kind: ErrInsecureCredentials,
-			Hint: "use https:// (the camera's HTTPS port), or allow plain HTTP explicitly if this network is trusted"}
+		return &Error{
+			Camera: c.Address(), Op: op, Kind: ErrInsecureCredentials,
+			Hint: "use https:// (the camera's HTTPS port), or allow plain HTTP explicitly if this network is trusted",
+		}
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) && ue.Timeout() {
@@ -312,18 +324,24 @@ func (c *Client) transportError(op string, err error) error {
 		return err
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
-		return &Error{Camera: c.Address(), Op: op, Kind: ErrUnreachable, Detail: "the connection was closed without an answer",
-			Hint: "the camera may be rebooting, or its IP-level access control may block this computer"}
+		return &Error{
+			Camera: c.Address(), Op: op, Kind: ErrUnreachable, Detail: "the connection was closed without an answer",
+			Hint: "the camera may be rebooting, or its IP-level access control may block this computer",
+		}
 	}
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Op == "dial" {
-		return &Error{Camera: c.Address(), Op: op, Kind: ErrUnreachable, Detail: oe.Err.Error(),
-			Hint: "check the address, the port and the network cable"}
+		return &Error{
+			Camera: c.Address(), Op: op, Kind: ErrUnreachable, Detail: oe.Err.Error(),
+			Hint: "check the address, the port and the network cable",
+		}
 	}
 	var rhe tls.RecordHeaderError
 	if errors.As(err, &rhe) {
-		return &Error{Camera: c.Address(), Op: op, Kind: ErrNotMobotix, Detail: "the port does not speak HTTPS",
-			Hint: "use http:// for this port, or the camera's HTTPS port"}
+		return &Error{
+			Camera: c.Address(), Op: op, Kind: ErrNotMobotix, Detail: "the port does not speak HTTPS",
+			Hint: "use http:// for this port, or the camera's HTTPS port",
+		}
 	}
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		return &Error{Camera: c.Address(), Op: op, Kind: ErrTimeout}
@@ -373,8 +391,10 @@ func (c *Client) Run(ctx context.Context, s *Script) (*Reply, error) {
 		}
 		reply, err = ParseReply(data)
 		if err != nil {
-			return &Error{Camera: c.Address(), Op: "remote configuration", Kind: ErrNotMobotix,
-				Detail: "the reply does not start with " + ReplyPrefix, Hint: "check the address: is this a MOBOTIX camera?"}
+			return &Error{
+				Camera: c.Address(), Op: "remote configuration", Kind: ErrNotMobotix,
+				Detail: "the reply does not start with " + ReplyPrefix, Hint: "check the address: is this a MOBOTIX camera?",
+			}
 		}
 		return nil
 	}
@@ -515,8 +535,10 @@ func (c *Client) WaitUntilBack(ctx context.Context, poll time.Duration) (Identit
 		}
 		select {
 		case <-ctx.Done():
-			return Identity{}, &Error{Camera: c.Address(), Op: "wait for the camera to come back", Kind: ErrTimeout,
-				Detail: "last error: " + err.Error(), Hint: "a reboot takes about 2 minutes; check power and cable, then run again"}
+			return Identity{}, &Error{
+				Camera: c.Address(), Op: "wait for the camera to come back", Kind: ErrTimeout,
+				Detail: "last error: " + err.Error(), Hint: "a reboot takes about 2 minutes; check power and cable, then run again",
+			}
 		case <-time.After(poll):
 		}
 	}

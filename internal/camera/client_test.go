@@ -72,8 +72,10 @@ func TestTrustOnFirstUse(t *testing.T) {
 	}
 
 	asked := ""
-	c, _ = camera.New(camera.Options{Address: first.URL, Password: factory, Known: known,
-		ConfirmNew: func(host, fp string) bool { asked = fp; return true }})
+	c, _ = camera.New(camera.Options{
+		Address: first.URL, Password: factory, Known: known,
+		ConfirmNew: func(host, fp string) bool { asked = fp; return true },
+	})
 	if _, err := c.Identity(ctx(t)); err != nil {
 		t.Fatal(err)
 	}

@@ -219,11 +219,17 @@ func (h *Handover) Markdown() []byte {
 	fmt.Fprintf(&b, "# Handover report: MOBOTIX camera %s\n\n", mdEscape(h.Camera))
 	fmt.Fprintf(&b, "| | |\n|---|---|\n")
 	rows := [][2]string{
-		{"Model", h.Model}, {"Serial", h.Serial}, {"Firmware", h.Firmware},
-		{"Reached at (after)", h.AddressAfter}, {"TLS certificate (SHA-256)", h.Certificate},
-		{"Started", h.Started.Format(time.RFC3339)}, {"Finished", h.Finished.Format(time.RFC3339)},
+		{"Model", h.Model},
+		{"Serial", h.Serial},
+		{"Firmware", h.Firmware},
+		{"Reached at (after)", h.AddressAfter},
+		{"TLS certificate (SHA-256)", h.Certificate},
+		{"Started", h.Started.Format(time.RFC3339)},
+		{"Finished", h.Finished.Format(time.RFC3339)},
 		{"Requests to the camera", fmt.Sprint(h.Requests)},
-		{"Encrypted configuration backup", h.Backup}, {"Encrypted secrets file", h.Secrets}, {"Tool", h.Tool},
+		{"Encrypted configuration backup", h.Backup},
+		{"Encrypted secrets file", h.Secrets},
+		{"Tool", h.Tool},
 	}
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| %s | %s |\n", r[0], mdEscape(orDash(r[1])))

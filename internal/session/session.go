@@ -148,8 +148,10 @@ func (s *Session) resume(ctx context.Context, st State) error {
 		}
 	}
 	g := s.Engine.Secrets
-	seed := map[string]secret.Secret{"admin_password": saved.AdminPassword, "recording_key": saved.RecordingKey,
-		"mxmessage_key": saved.MxMessageKey, "dot1x_password": saved.Dot1xPassword}
+	seed := map[string]secret.Secret{
+		"admin_password": saved.AdminPassword, "recording_key": saved.RecordingKey,
+		"mxmessage_key": saved.MxMessageKey, "dot1x_password": saved.Dot1xPassword,
+	}
 	for _, u := range saved.Users {
 		seed["user:"+u.Name] = u.Password
 	}
@@ -252,8 +254,10 @@ func (s *Session) PlanStep(st steps.Step) (*steps.Plan, error) { return s.Engine
 func (s *Session) ApplyStep(ctx context.Context, st steps.Step, plan *steps.Plan, skip string) error {
 	info := st.Info()
 	before := st.Check(s.Snap)
-	rec := report.HandoverStep{Step: info.Number, ID: info.ID, Title: info.Title, Menu: info.MenuPath,
-		Before: report.Finding{Status: string(before.Status), Detail: before.Detail}, At: time.Now().UTC()}
+	rec := report.HandoverStep{
+		Step: info.Number, ID: info.ID, Title: info.Title, Menu: info.MenuPath,
+		Before: report.Finding{Status: string(before.Status), Detail: before.Detail}, At: time.Now().UTC(),
+	}
 	if skip != "" {
 		rec.Skipped, rec.After = skip, rec.Before
 		s.record(rec)
@@ -407,8 +411,10 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 			}
 		}
 		if !found {
-			s.record(report.HandoverStep{Step: info.Number, ID: info.ID, Title: info.Title, Menu: info.MenuPath,
-				After: report.Finding{Status: string(findings[i].Status), Detail: findings[i].Detail}, At: time.Now().UTC()})
+			s.record(report.HandoverStep{
+				Step: info.Number, ID: info.ID, Title: info.Title, Menu: info.MenuPath,
+				After: report.Finding{Status: string(findings[i].Status), Detail: findings[i].Detail}, At: time.Now().UTC(),
+			})
 		}
 	}
 	if s.unsavedSecrets() || s.files.Secrets == "" {

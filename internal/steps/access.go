@@ -90,9 +90,11 @@ func parseFirmware(v string) ([]int, bool) {
 type firmware struct{}
 
 func (firmware) Info() Info {
-	return Info{1, "firmware", "Keep the firmware of the cameras up-to-date",
+	return Info{
+		1, "firmware", "Keep the firmware of the cameras up-to-date",
 		"www.mobotix.com > Support > Download Center",
-		"Old firmware carries publicly known vulnerabilities; updates are free."}
+		"Old firmware carries publicly known vulnerabilities; updates are free.",
+	}
 }
 
 func (firmware) Check(s *Snapshot) Finding {
@@ -129,9 +131,11 @@ func (f firmware) Plan(s *Snapshot, _ *profile.Profile, _ *Secrets) (*Plan, erro
 type factoryReset struct{}
 
 func (factoryReset) Info() Info {
-	return Info{2, "factory-reset", "Reset the configuration to factory defaults",
+	return Info{
+		2, "factory-reset", "Reset the configuration to factory defaults",
 		"Admin Menu > Configuration > Reset configuration to factory defaults",
-		"A camera from stock or from another site may carry settings nobody remembers; hardening starts from a known state."}
+		"A camera from stock or from another site may carry settings nobody remembers; hardening starts from a known state.",
+	}
 }
 
 func (factoryReset) Check(s *Snapshot) Finding {
@@ -156,9 +160,11 @@ func (r factoryReset) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, 
 type adminPassword struct{}
 
 func (adminPassword) Info() Info {
-	return Info{3, "admin-password", "Change the default admin password",
+	return Info{
+		3, "admin-password", "Change the default admin password",
 		"Admin Menu > Security > Users and Passwords",
-		"The factory password meinsm is printed in every manual; anyone on the network could take over the camera."}
+		"The factory password meinsm is printed in every manual; anyone on the network could take over the camera.",
+	}
 }
 
 func (adminPassword) Check(s *Snapshot) Finding {
@@ -214,9 +220,11 @@ var presetGroups = map[string]bool{"admins": true, "users": true, "guests": true
 type userGroups struct{}
 
 func (userGroups) Info() Info {
-	return Info{4, "user-groups", "Create different user groups with different user rights",
+	return Info{
+		4, "user-groups", "Create different user groups with different user rights",
 		"Admin Menu > Security > Group Access Control Lists",
-		"Not everybody needs every right: an operator watching live video must not be able to reconfigure the camera."}
+		"Not everybody needs every right: an operator watching live video must not be able to reconfigure the camera.",
+	}
 }
 
 func (userGroups) Check(s *Snapshot) Finding {
@@ -276,9 +284,11 @@ func knownRight(r string) bool {
 type personalUsers struct{}
 
 func (personalUsers) Info() Info {
-	return Info{5, "personal-users", "Create different users and assign them to the right groups",
+	return Info{
+		5, "personal-users", "Create different users and assign them to the right groups",
 		"Admin Menu > Security > Users and Passwords",
-		"One account per person makes the web server log say who did what; a shared login says nothing."}
+		"One account per person makes the web server log say who did what; a shared login says nothing.",
+	}
 }
 
 func (personalUsers) Check(s *Snapshot) Finding {
@@ -347,9 +357,11 @@ func adminCount(s *Snapshot) int {
 type publicAccess struct{}
 
 func (publicAccess) Info() Info {
-	return Info{6, "public-access", "Disable Public Access",
+	return Info{
+		6, "public-access", "Disable Public Access",
 		"Admin Menu > Security > Group Access Control Lists",
-		"With public access on, anyone on the network sees the live image and recordings without a password (the factory default)."}
+		"With public access on, anyone on the network sees the live image and recordings without a password (the factory default).",
+	}
 }
 
 func (publicAccess) Check(s *Snapshot) Finding {
@@ -381,9 +393,11 @@ func (a publicAccess) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, 
 type digestAuth struct{}
 
 func (digestAuth) Info() Info {
-	return Info{10, "digest-auth", "Enable Digest Authentication",
+	return Info{
+		10, "digest-auth", "Enable Digest Authentication",
 		"Admin Menu > Network Setup > Web Server (for experts) > Web Server",
-		"With Basic authentication the password crosses the network readable by anyone who listens; Digest never sends it."}
+		"With Basic authentication the password crosses the network readable by anyone who listens; Digest never sends it.",
+	}
 }
 
 func (digestAuth) Check(s *Snapshot) Finding {
@@ -405,9 +419,11 @@ func (d digestAuth) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, er
 type webCrawling struct{}
 
 func (webCrawling) Info() Info {
-	return Info{9, "web-crawling", "Check that Web Crawling is forbidden",
+	return Info{
+		9, "web-crawling", "Check that Web Crawling is forbidden",
 		"Admin Menu > Page Administration > Language and Start Page > Page Options",
-		"Search engines must not index the camera's pages and images."}
+		"Search engines must not index the camera's pages and images.",
+	}
 }
 
 func (webCrawling) Check(s *Snapshot) Finding {

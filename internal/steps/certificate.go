@@ -17,9 +17,11 @@ import (
 type certificate struct{}
 
 func (certificate) Info() Info {
-	return Info{16, "certificate", "Generate and load custom X.509 certificates",
+	return Info{
+		16, "certificate", "Generate and load custom X.509 certificates",
 		"Admin Menu > Network Setup > Web Server (for experts)",
-		"The factory certificate is the same kind on every camera and names nobody; your own certificate lets clients pin or verify this camera."}
+		"The factory certificate is the same kind on every camera and names nobody; your own certificate lets clients pin or verify this camera.",
+	}
 }
 
 // isFactoryCertificate recognises the camera's factory self-signed
@@ -147,9 +149,11 @@ func certNames(c *x509.Certificate) []string {
 type configBackup struct{}
 
 func (configBackup) Info() Info {
-	return Info{22, "config-backup", "Store backup configuration files in a safe place",
+	return Info{
+		22, "config-backup", "Store backup configuration files in a safe place",
 		"Admin Menu > Configuration > Store and Save current configuration to local computer",
-		"After a failure the camera is back in minutes from a backup; encrypted, the file gives nothing away if lost."}
+		"After a failure the camera is back in minutes from a backup; encrypted, the file gives nothing away if lost.",
+	}
 }
 
 func (configBackup) Check(s *Snapshot) Finding {

@@ -89,9 +89,11 @@ func Admits(rules []IPRule, noMatch string, ip net.IP) bool {
 type ipAccess struct{}
 
 func (ipAccess) Info() Info {
-	return Info{7, "ip-access", "Enable IP Access Control List",
+	return Info{
+		7, "ip-access", "Enable IP Access Control List",
 		"Admin Menu > Security > IP-Level Access Control",
-		"Only known computers (recorder, VMS, installer) should reach the camera at all; the check comes before any password."}
+		"Only known computers (recorder, VMS, installer) should reach the camera at all; the check comes before any password.",
+	}
 }
 
 func (ipAccess) Check(s *Snapshot) Finding {
@@ -153,9 +155,11 @@ func (a ipAccess) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, erro
 type intrusionDetection struct{}
 
 func (intrusionDetection) Info() Info {
-	return Info{8, "intrusion-detection", "Enable the Intrusion Detection with notification and block of offending IP address",
+	return Info{
+		8, "intrusion-detection", "Enable the Intrusion Detection with notification and block of offending IP address",
 		"Admin Menu > Network Setup > Web Server (for experts) > Intrusion Detection Settings",
-		"Password guessing is stopped after a few tries: the offending address is blocked and somebody is told."}
+		"Password guessing is stopped after a few tries: the offending address is blocked and somebody is told.",
+	}
 }
 
 func (intrusionDetection) Check(s *Snapshot) Finding {
@@ -216,9 +220,11 @@ func (d intrusionDetection) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*
 type webServerPorts struct{}
 
 func (webServerPorts) Info() Info {
-	return Info{11, "web-ports", "Change the default ports of the Web Server (for remote access)",
+	return Info{
+		11, "web-ports", "Change the default ports of the Web Server (for remote access)",
 		"Admin Menu > Network Setup > Web Server (for experts)",
-		"Scanners try ports 80 and 443 first; plain HTTP carries everything readable. Use HTTPS on a custom port."}
+		"Scanners try ports 80 and 443 first; plain HTTP carries everything readable. Use HTTPS on a custom port.",
+	}
 }
 
 func (webServerPorts) Check(s *Snapshot) Finding {
@@ -277,8 +283,10 @@ func (w webServerPorts) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan
 		}
 	}
 	if !ws.HTTP && s.Base.Scheme != "https" {
-		return nil, &GuardError{Step: 11, Reason: "switching HTTP off while connected over HTTP: HTTPS has not been proven to work from this computer",
-			Hint: "connect to the camera with https:// first; mxwizard switches HTTP off only after HTTPS worked"}
+		return nil, &GuardError{
+			Step: 11, Reason: "switching HTTP off while connected over HTTP: HTTPS has not been proven to work from this computer",
+			Hint: "connect to the camera with https:// first; mxwizard switches HTTP off only after HTTPS worked",
+		}
 	}
 	want := map[string]string{camera.KeyHTTPSEnable: "1", camera.KeyHTTPSPort: strconv.Itoa(ws.HTTPSPort), camera.KeyHTTPEnable: "0"}
 	if ws.HTTP {

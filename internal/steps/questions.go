@@ -77,23 +77,28 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 		if s != nil && s.FactoryPassword {
 			return nil
 		}
-		return []Question{{ID: "factory_reset", Kind: AskConfirm, Strong: true, Default: yesNo(p.FactoryReset),
+		return []Question{{
+			ID: "factory_reset", Kind: AskConfirm, Strong: true, Default: yesNo(p.FactoryReset),
 			Prompt: "Reset this camera to factory defaults?",
 			Help:   "Everything is lost: users, passwords, network, recording and event settings. Only for cameras of unknown history.",
-			Set:    func(p *profile.Profile, v string) error { p.FactoryReset = yes(v); return nil }}}
+			Set:    func(p *profile.Profile, v string) error { p.FactoryReset = yes(v); return nil },
+		}}
 	case "admin-password":
 		if s != nil && !s.FactoryPassword {
 			return nil
 		}
-		return []Question{{ID: "admin_password", Kind: AskSecret, SecretName: "admin_password",
+		return []Question{{
+			ID: "admin_password", Kind: AskSecret, SecretName: "admin_password",
 			Prompt: "New password for admin",
-			Help:   "8-99 characters, upper and lower case, a digit and a special character; not a common word. Keep it safe: a lost admin password means sending the camera to MOBOTIX."}}
+			Help:   "8-99 characters, upper and lower case, a digit and a special character; not a common word. Keep it safe: a lost admin password means sending the camera to MOBOTIX.",
+		}}
 	case "user-groups":
 		var cur []string
 		for _, g := range p.Groups {
 			cur = append(cur, g.Name+"="+strings.Join(g.Rights, "+"))
 		}
-		return []Question{{ID: "groups", Kind: AskText, Default: strings.Join(cur, ", "),
+		return []Question{{
+			ID: "groups", Kind: AskText, Default: strings.Join(cur, ", "),
 			Prompt: "Groups to create (name=right+right, comma-separated)",
 			Help:   "Rights: " + strings.Join(camera.AllRights, ", ") + ". Example: operators=live+player+events, viewers=live",
 			Set: func(p *profile.Profile, v string) error {
@@ -120,13 +125,15 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 				}
 				p.Groups = gs
 				return nil
-			}}}
+			},
+		}}
 	case "personal-users":
 		var cur []string
 		for _, u := range p.Users {
 			cur = append(cur, u.Name+"="+u.Group)
 		}
-		return []Question{{ID: "users", Kind: AskText, Default: strings.Join(cur, ", "),
+		return []Question{{
+			ID: "users", Kind: AskText, Default: strings.Join(cur, ", "),
 			Prompt: "One user per person (name=group, comma-separated)",
 			Help:   "Passwords are generated, shown once, and stored in the encrypted secrets file. Example: anna=operators, ben=viewers",
 			Set: func(p *profile.Profile, v string) error {
@@ -144,19 +151,23 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 				}
 				p.Users = us
 				return nil
-			}}}
+			},
+		}}
 	case "public-access":
 		opts := []string{camera.RightLive, camera.RightPlayer, camera.RightMultiView, camera.RightGuest, camera.RightEvents, camera.RightInfo, camera.RightImage}
-		return []Question{{ID: "public_access", Kind: AskMultiSelect, Options: opts, Default: strings.Join(p.PublicAccess, ","),
+		return []Question{{
+			ID: "public_access", Kind: AskMultiSelect, Options: opts, Default: strings.Join(p.PublicAccess, ","),
 			Prompt: "What may stay public without login? (the guide: nothing)",
-			Set:    func(p *profile.Profile, v string) error { p.PublicAccess = list(v); return nil }}}
+			Set:    func(p *profile.Profile, v string) error { p.PublicAccess = list(v); return nil },
+		}}
 	case "ip-access":
 		inst := ""
 		if s != nil && s.InstallerIP != nil {
 			inst = " This computer (" + s.InstallerIP.String() + ") is added automatically when the rules would lock it out."
 		}
 		return []Question{
-			{ID: "ip_rules", Kind: AskText, Default: strings.Join(p.IPAccess.Rules, ", "),
+			{
+				ID: "ip_rules", Kind: AskText, Default: strings.Join(p.IPAccess.Rules, ", "),
 				Prompt: "Allowed addresses (e.g. allow 192.168.1.0/255.255.255.0, allow 10.0.0.5)",
 				Help:   "Recorder, VMS and workstations. Actions: allow, tempallow, deny, tempdeny." + inst,
 				Set: func(p *profile.Profile, v string) error {
@@ -168,13 +179,17 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 					}
 					p.IPAccess.Rules = rules
 					return nil
-				}},
-			{ID: "ip_nomatch", Kind: AskSelect, Options: []string{"deny", "allow"}, Default: p.IPAccess.NoMatch,
-				Prompt: "Everybody else:", Set: func(p *profile.Profile, v string) error { p.IPAccess.NoMatch = v; return nil }},
+				},
+			},
+			{
+				ID: "ip_nomatch", Kind: AskSelect, Options: []string{"deny", "allow"}, Default: p.IPAccess.NoMatch,
+				Prompt: "Everybody else:", Set: func(p *profile.Profile, v string) error { p.IPAccess.NoMatch = v; return nil },
+			},
 		}
 	case "intrusion-detection":
 		return []Question{
-			{ID: "intr_threshold", Kind: AskText, Default: strconv.Itoa(p.Intrusion.Threshold),
+			{
+				ID: "intr_threshold", Kind: AskText, Default: strconv.Itoa(p.Intrusion.Threshold),
 				Prompt: "Block an address after how many failed logins? (3-100)",
 				Set: func(p *profile.Profile, v string) error {
 					n, err := strconv.Atoi(strings.TrimSpace(v))
@@ -183,8 +198,10 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 					}
 					p.Intrusion.Threshold = n
 					return nil
-				}},
-			{ID: "intr_lockout", Kind: AskText, Default: p.Intrusion.Lockout.String(),
+				},
+			},
+			{
+				ID: "intr_lockout", Kind: AskText, Default: p.Intrusion.Lockout.String(),
 				Prompt: "Block for how long? (e.g. 10m)",
 				Set: func(p *profile.Profile, v string) error {
 					d, err := time.ParseDuration(strings.TrimSpace(v))
@@ -193,8 +210,10 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 					}
 					p.Intrusion.Lockout = d
 					return nil
-				}},
-			{ID: "intr_notify", Kind: AskMultiSelect, Options: []string{"email", "ipnotify", "phone"}, Default: strings.Join(p.Intrusion.Notify, ","),
+				},
+			},
+			{
+				ID: "intr_notify", Kind: AskMultiSelect, Options: []string{"email", "ipnotify", "phone"}, Default: strings.Join(p.Intrusion.Notify, ","),
 				Prompt: "Notify by",
 				Set: func(p *profile.Profile, v string) error {
 					if len(list(v)) == 0 {
@@ -202,17 +221,23 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 					}
 					p.Intrusion.Notify = list(v)
 					return nil
-				}},
+				},
+			},
 		}
 	case "web-crawling":
-		return []Question{{ID: "robots", Kind: AskSelect, Options: []string{"forbid", "allow"}, Default: p.WebCrawling,
-			Prompt: "Web crawling:", Set: func(p *profile.Profile, v string) error { p.WebCrawling = v; return nil }}}
+		return []Question{{
+			ID: "robots", Kind: AskSelect, Options: []string{"forbid", "allow"}, Default: p.WebCrawling,
+			Prompt: "Web crawling:", Set: func(p *profile.Profile, v string) error { p.WebCrawling = v; return nil },
+		}}
 	case "digest-auth":
-		return []Question{{ID: "auth", Kind: AskSelect, Options: []string{"digest", "basic"}, Default: p.Authentication,
-			Prompt: "Authentication:", Set: func(p *profile.Profile, v string) error { p.Authentication = v; return nil }}}
+		return []Question{{
+			ID: "auth", Kind: AskSelect, Options: []string{"digest", "basic"}, Default: p.Authentication,
+			Prompt: "Authentication:", Set: func(p *profile.Profile, v string) error { p.Authentication = v; return nil },
+		}}
 	case "web-ports":
 		return []Question{
-			{ID: "https_port", Kind: AskText, Default: strconv.Itoa(p.WebServer.HTTPSPort),
+			{
+				ID: "https_port", Kind: AskText, Default: strconv.Itoa(p.WebServer.HTTPSPort),
 				Prompt: "HTTPS port (1-65535, not 443)",
 				Set: func(p *profile.Profile, v string) error {
 					n, err := strconv.Atoi(strings.TrimSpace(v))
@@ -221,25 +246,35 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 					}
 					p.WebServer.HTTPSPort = n
 					return nil
-				}},
-			{ID: "http_on", Kind: AskConfirm, Default: yesNo(p.WebServer.HTTP),
+				},
+			},
+			{
+				ID: "http_on", Kind: AskConfirm, Default: yesNo(p.WebServer.HTTP),
 				Prompt: "Keep plain HTTP on?", Help: "Recommended: no. mxwizard switches HTTP off only when this connection already uses HTTPS.",
-				Set: func(p *profile.Profile, v string) error { p.WebServer.HTTP = yes(v); return nil }},
+				Set: func(p *profile.Profile, v string) error { p.WebServer.HTTP = yes(v); return nil },
+			},
 		}
 	case "recording-key":
-		return []Question{{ID: "recording_key", Kind: AskSecret, SecretName: "recording_key",
+		return []Question{{
+			ID: "recording_key", Kind: AskSecret, SecretName: "recording_key",
 			Prompt: "Encryption key for recordings",
-			Help:   "Without it recordings cannot be played elsewhere: it goes into the encrypted secrets file."}}
+			Help:   "Without it recordings cannot be played elsewhere: it goes into the encrypted secrets file.",
+		}}
 	case "mxmessage-key":
 		return []Question{
-			{ID: "mx_used", Kind: AskConfirm, Default: yesNo(p.MxMessage.Used),
+			{
+				ID: "mx_used", Kind: AskConfirm, Default: yesNo(p.MxMessage.Used),
 				Prompt: "Do cameras exchange MxMessages over the network?", Help: "If not, network distribution is switched off.",
-				Set: func(p *profile.Profile, v string) error { p.MxMessage.Used = yes(v); return nil }},
-			{ID: "mxmessage_key", Kind: AskSecret, SecretName: "mxmessage_key", Prompt: "MxMessageSystem key (at least 6 characters)",
-				When: func(p *profile.Profile) bool { return p.MxMessage.Used }},
+				Set: func(p *profile.Profile, v string) error { p.MxMessage.Used = yes(v); return nil },
+			},
+			{
+				ID: "mxmessage_key", Kind: AskSecret, SecretName: "mxmessage_key", Prompt: "MxMessageSystem key (at least 6 characters)",
+				When: func(p *profile.Profile) bool { return p.MxMessage.Used },
+			},
 		}
 	case "error-notification":
-		return []Question{{ID: "en_methods", Kind: AskMultiSelect, Options: []string{"email", "ipnotify", "phone", "ftp", "leds", "audio", "liveimage"}, Default: strings.Join(p.ErrorNotify.Methods, ","),
+		return []Question{{
+			ID: "en_methods", Kind: AskMultiSelect, Options: []string{"email", "ipnotify", "phone", "ftp", "leds", "audio", "liveimage"}, Default: strings.Join(p.ErrorNotify.Methods, ","),
 			Prompt: "Report errors and reboots by",
 			Set: func(p *profile.Profile, v string) error {
 				if len(list(v)) == 0 {
@@ -247,9 +282,11 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 				}
 				p.ErrorNotify.Methods = list(v)
 				return nil
-			}}}
+			},
+		}}
 	case "storage-failure":
-		return []Question{{ID: "sf_tests", Kind: AskMultiSelect, Options: []string{"ping", "transfer", "lostevents"}, Default: strings.Join(p.StorageFailure.Tests, ","),
+		return []Question{{
+			ID: "sf_tests", Kind: AskMultiSelect, Options: []string{"ping", "transfer", "lostevents"}, Default: strings.Join(p.StorageFailure.Tests, ","),
 			Prompt: "Tests of the recording target",
 			Set: func(p *profile.Profile, v string) error {
 				if len(list(v)) == 0 {
@@ -257,16 +294,22 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 				}
 				p.StorageFailure.Tests = list(v)
 				return nil
-			}}}
+			},
+		}}
 	case "certificate":
 		return []Question{
-			{ID: "cert_mode", Kind: AskSelect, Options: []string{"self-signed", "import", "keep"}, Default: p.Certificate.Mode,
+			{
+				ID: "cert_mode", Kind: AskSelect, Options: []string{"self-signed", "import", "keep"}, Default: p.Certificate.Mode,
 				Prompt: "Certificate:", Help: "self-signed: generated here and pinned; import: your CA's certificate and key; keep: leave it.",
-				Set: func(p *profile.Profile, v string) error { p.Certificate.Mode = v; return nil }},
-			{ID: "cert_key", Kind: AskSelect, Options: []string{"rsa2048", "rsa4096", "ecdsa-p256"}, Default: p.Certificate.KeyType,
+				Set: func(p *profile.Profile, v string) error { p.Certificate.Mode = v; return nil },
+			},
+			{
+				ID: "cert_key", Kind: AskSelect, Options: []string{"rsa2048", "rsa4096", "ecdsa-p256"}, Default: p.Certificate.KeyType,
 				Prompt: "Key type:", When: func(p *profile.Profile) bool { return p.Certificate.Mode == "self-signed" },
-				Set: func(p *profile.Profile, v string) error { p.Certificate.KeyType = v; return nil }},
-			{ID: "cert_files", Kind: AskText, Default: strings.TrimPrefix(p.Certificate.CertFile+","+p.Certificate.KeyFile, ","),
+				Set: func(p *profile.Profile, v string) error { p.Certificate.KeyType = v; return nil },
+			},
+			{
+				ID: "cert_files", Kind: AskText, Default: strings.TrimPrefix(p.Certificate.CertFile+","+p.Certificate.KeyFile, ","),
 				Prompt: "Certificate file, key file (PEM, comma-separated)", When: func(p *profile.Profile) bool { return p.Certificate.Mode == "import" },
 				Set: func(p *profile.Profile, v string) error {
 					f := list(v)
@@ -275,22 +318,28 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 					}
 					p.Certificate.CertFile, p.Certificate.KeyFile = f[0], f[1]
 					return nil
-				}},
+				},
+			},
 		}
 	case "openvpn":
 		return []Question{
-			{ID: "vpn_needed", Kind: AskConfirm, Default: yesNo(p.OpenVPN.Needed), Prompt: "Must the camera be reached remotely?",
-				Set: func(p *profile.Profile, v string) error { p.OpenVPN.Needed = yes(v); return nil }},
-			{ID: "vpn_server", Kind: AskText, Default: p.OpenVPN.Server, Prompt: "OpenVPN server (host or address)",
+			{
+				ID: "vpn_needed", Kind: AskConfirm, Default: yesNo(p.OpenVPN.Needed), Prompt: "Must the camera be reached remotely?",
+				Set: func(p *profile.Profile, v string) error { p.OpenVPN.Needed = yes(v); return nil },
+			},
+			{
+				ID: "vpn_server", Kind: AskText, Default: p.OpenVPN.Server, Prompt: "OpenVPN server (host or address)",
 				When: func(p *profile.Profile) bool { return p.OpenVPN.Needed },
-				Set:  func(p *profile.Profile, v string) error { p.OpenVPN.Server = strings.TrimSpace(v); return nil }},
+				Set:  func(p *profile.Profile, v string) error { p.OpenVPN.Server = strings.TrimSpace(v); return nil },
+			},
 		}
 	case "internet-exposure", "vlan":
 		prompt := map[string]string{
 			"internet-exposure": "Is the camera reachable from the Internet? Describe (router, port forwarding, VPN)",
 			"vlan":              "Which VLAN is the camera on? Describe the separation",
 		}[stepID]
-		return []Question{{ID: stepID, Kind: AskText, Default: p.Manual[stepID], Prompt: prompt,
+		return []Question{{
+			ID: stepID, Kind: AskText, Default: p.Manual[stepID], Prompt: prompt,
 			Help: "Recorded in the handover report.",
 			Set: func(p *profile.Profile, v string) error {
 				if strings.TrimSpace(v) == "" {
@@ -301,20 +350,29 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 				}
 				p.Manual[stepID] = strings.TrimSpace(v)
 				return nil
-			}}}
+			},
+		}}
 	case "ieee8021x":
 		return []Question{
-			{ID: "dot1x_on", Kind: AskConfirm, Default: yesNo(p.Dot1X.Enabled), Prompt: "Does the switch port use IEEE 802.1X?",
+			{
+				ID: "dot1x_on", Kind: AskConfirm, Default: yesNo(p.Dot1X.Enabled), Prompt: "Does the switch port use IEEE 802.1X?",
 				Help: "Only when the network administrator says so: a wrong setting cuts the camera off after the reboot.",
-				Set:  func(p *profile.Profile, v string) error { p.Dot1X.Enabled = yes(v); return nil }},
-			{ID: "dot1x_eap", Kind: AskSelect, Options: []string{"PEAP", "TTLS", "TLS", "MD5"}, Default: p.Dot1X.EAP, Prompt: "EAP method:",
+				Set:  func(p *profile.Profile, v string) error { p.Dot1X.Enabled = yes(v); return nil },
+			},
+			{
+				ID: "dot1x_eap", Kind: AskSelect, Options: []string{"PEAP", "TTLS", "TLS", "MD5"}, Default: p.Dot1X.EAP, Prompt: "EAP method:",
 				When: func(p *profile.Profile) bool { return p.Dot1X.Enabled },
-				Set:  func(p *profile.Profile, v string) error { p.Dot1X.EAP = v; return nil }},
-			{ID: "dot1x_identity", Kind: AskText, Default: p.Dot1X.Identity, Prompt: "802.1X identity",
+				Set:  func(p *profile.Profile, v string) error { p.Dot1X.EAP = v; return nil },
+			},
+			{
+				ID: "dot1x_identity", Kind: AskText, Default: p.Dot1X.Identity, Prompt: "802.1X identity",
 				When: func(p *profile.Profile) bool { return p.Dot1X.Enabled },
-				Set:  func(p *profile.Profile, v string) error { p.Dot1X.Identity = strings.TrimSpace(v); return nil }},
-			{ID: "dot1x_password", Kind: AskSecret, SecretName: "dot1x_password", Prompt: "802.1X password",
-				When: func(p *profile.Profile) bool { return p.Dot1X.Enabled }},
+				Set:  func(p *profile.Profile, v string) error { p.Dot1X.Identity = strings.TrimSpace(v); return nil },
+			},
+			{
+				ID: "dot1x_password", Kind: AskSecret, SecretName: "dot1x_password", Prompt: "802.1X password",
+				When: func(p *profile.Profile) bool { return p.Dot1X.Enabled },
+			},
 		}
 	}
 	return nil

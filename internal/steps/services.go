@@ -16,9 +16,11 @@ import (
 type recordingKey struct{}
 
 func (recordingKey) Info() Info {
-	return Info{12, "recording-key", "Set an encryption key for recordings",
+	return Info{
+		12, "recording-key", "Set an encryption key for recordings",
 		"Admin Menu > Storage > Storage on External File Server / Flash Device",
-		"A stolen SD card or a copied file-server share must not give away the recordings."}
+		"A stolen SD card or a copied file-server share must not give away the recordings.",
+	}
 }
 
 func (recordingKey) Check(s *Snapshot) Finding {
@@ -48,9 +50,11 @@ func (r recordingKey) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan
 type mxMessageKey struct{}
 
 func (mxMessageKey) Info() Info {
-	return Info{13, "mxmessage-key", "Change default password for MxMessage (only necessary if utilized)",
+	return Info{
+		13, "mxmessage-key", "Change default password for MxMessage (only necessary if utilized)",
 		"Admin Menu > MxMessageSystem > Network Distribution of Messages",
-		"Messages between cameras trigger actions; with the factory key anybody on the network can send them."}
+		"Messages between cameras trigger actions; with the factory key anybody on the network can send them.",
+	}
 }
 
 func (mxMessageKey) Check(s *Snapshot) Finding {
@@ -95,9 +99,11 @@ func (m mxMessageKey) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan
 type errorNotification struct{}
 
 func (errorNotification) Info() Info {
-	return Info{14, "error-notification", "Enable Error Notification",
+	return Info{
+		14, "error-notification", "Enable Error Notification",
 		"Admin Menu > System Information > Error Notification",
-		"A camera that reboots or fails silently is a blind spot; somebody must be told."}
+		"A camera that reboots or fails silently is a blind spot; somebody must be told.",
+	}
 }
 
 func (errorNotification) Check(s *Snapshot) Finding {
@@ -133,9 +139,11 @@ func (e errorNotification) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*P
 type storageFailure struct{}
 
 func (storageFailure) Info() Info {
-	return Info{15, "storage-failure", "Enable Storage Failure Detection",
+	return Info{
+		15, "storage-failure", "Enable Storage Failure Detection",
 		"Admin Menu > Storage > Storage Failure Detection",
-		"Recordings that silently stop are discovered only when they are needed."}
+		"Recordings that silently stop are discovered only when they are needed.",
+	}
 }
 
 func (storageFailure) Check(s *Snapshot) Finding {
@@ -176,9 +184,11 @@ func (f storageFailure) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan
 type openVPN struct{}
 
 func (openVPN) Info() Info {
-	return Info{17, "openvpn", "Configure OpenVPN client for remote connections",
+	return Info{
+		17, "openvpn", "Configure OpenVPN client for remote connections",
 		"Admin Menu > Network Setup > OpenVPN Client Settings",
-		"Remote access belongs in an encrypted tunnel to a server you control, not on an open port."}
+		"Remote access belongs in an encrypted tunnel to a server you control, not on an open port.",
+	}
 }
 
 func (openVPN) Check(s *Snapshot) Finding {
@@ -236,13 +246,17 @@ func (m manualStep) Plan(_ *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, er
 	return &Plan{Step: m.info, Answer: answer(p, m.info.ID, "")}, nil
 }
 
-type internetExposure struct{ manualStep }
-type vlan struct{ manualStep }
+type (
+	internetExposure struct{ manualStep }
+	vlan             struct{ manualStep }
+)
 
 func (internetExposure) Info() Info {
-	return Info{18, "internet-exposure", "Avoid to expose the camera to the Internet unless strictly necessary",
+	return Info{
+		18, "internet-exposure", "Avoid to expose the camera to the Internet unless strictly necessary",
 		"your router or firewall: port forwarding and NAT rules",
-		"A camera reachable from the Internet is found by scanners within hours; keep it behind the firewall or the VPN."}
+		"A camera reachable from the Internet is found by scanners within hours; keep it behind the firewall or the VPN.",
+	}
 }
 
 func (i internetExposure) Plan(s *Snapshot, p *profile.Profile, g *Secrets) (*Plan, error) {
@@ -250,9 +264,11 @@ func (i internetExposure) Plan(s *Snapshot, p *profile.Profile, g *Secrets) (*Pl
 }
 
 func (vlan) Info() Info {
-	return Info{19, "vlan", "Make use of VLANs to separate the CCTV network (enterprise security level)",
+	return Info{
+		19, "vlan", "Make use of VLANs to separate the CCTV network (enterprise security level)",
 		"your network switches: VLAN configuration",
-		"Cameras, recorders and VMS workstations on their own VLAN keep office malware and curious users away from them."}
+		"Cameras, recorders and VMS workstations on their own VLAN keep office malware and curious users away from them.",
+	}
 }
 
 func (v vlan) Plan(s *Snapshot, p *profile.Profile, g *Secrets) (*Plan, error) {
@@ -263,9 +279,11 @@ func (v vlan) Plan(s *Snapshot, p *profile.Profile, g *Secrets) (*Plan, error) {
 type dot1x struct{}
 
 func (dot1x) Info() Info {
-	return Info{20, "ieee8021x", "Enable IEEE 802.1X (enterprise security level)",
+	return Info{
+		20, "ieee8021x", "Enable IEEE 802.1X (enterprise security level)",
 		"Admin Menu > Network Setup > Ethernet Interface (for experts) > IEEE 802.1X",
-		"With port-based access control a device plugged into the camera's socket gets no network."}
+		"With port-based access control a device plugged into the camera's socket gets no network.",
+	}
 }
 
 func (dot1x) Check(s *Snapshot) Finding {
@@ -348,9 +366,11 @@ func SummarizeLog(entries []camera.LogEntry, rules []IPRule, installer net.IP) L
 type webServerLog struct{}
 
 func (webServerLog) Info() Info {
-	return Info{21, "web-server-log", "Check the Web Server log file on a regular basis",
+	return Info{
+		21, "web-server-log", "Check the Web Server log file on a regular basis",
 		"Admin Menu > Security > Web Server Logfile",
-		"Failed logins from unknown addresses are the first sign of an attack."}
+		"Failed logins from unknown addresses are the first sign of an attack.",
+	}
 }
 
 func (webServerLog) Check(s *Snapshot) Finding {

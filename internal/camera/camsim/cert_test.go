@@ -57,8 +57,10 @@ func multipartBody(boundary, field, filename, ctype string, content []byte) stri
 
 func upload(t *testing.T, base, contentType, body string) result {
 	t.Helper()
-	return call{method: http.MethodPost, url: base + camera.PathMedia, user: "admin", pass: "meinsm", body: body,
-		header: http.Header{"Content-Type": {contentType}}}.do(t)
+	return call{
+		method: http.MethodPost, url: base + camera.PathMedia, user: "admin", pass: "meinsm", body: body,
+		header: http.Header{"Content-Type": {contentType}},
+	}.do(t)
 }
 
 // presented is the fingerprint of the certificate the HTTPS server shows.

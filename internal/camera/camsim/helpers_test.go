@@ -93,8 +93,10 @@ func script(t testing.TB, base, s string) result {
 
 func scriptAs(t testing.TB, base, user, pass, s string) result {
 	t.Helper()
-	return call{method: http.MethodPost, url: base + camera.PathRemoteConfig, user: user, pass: pass, body: s,
-		header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}}.do(t)
+	return call{
+		method: http.MethodPost, url: base + camera.PathRemoteConfig, user: user, pass: pass, body: s,
+		header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+	}.do(t)
 }
 
 // mustScript posts a script and fails unless it got 200 and a reply.

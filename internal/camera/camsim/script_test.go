@@ -17,31 +17,67 @@ func TestMalformedScriptsGetErrorLinesNeverAPanic(t *testing.T) {
 		wantIn       []string
 		wantNot      []string
 	}{
-		{"no helo: nothing runs", "write params\nethernet/HOSTNAME=nohelo\nupdate\nquit\n",
-			[]string{"#read::\n#ERR helo: script must start with helo\n"}, []string{"OK update"}},
+		{
+			"no helo: nothing runs", "write params\nethernet/HOSTNAME=nohelo\nupdate\nquit\n",
+			[]string{"#read::\n#ERR helo: script must start with helo\n"},
+			[]string{"OK update"},
+		},
 		{"empty body", "", []string{"#ERR helo: script must start with helo"}, nil},
-		{"no quit: runs, then complains", "helo\nwrite params\nethernet/HOSTNAME=noquit\n",
-			[]string{"OK ethernet/HOSTNAME", "#ERR quit: script must end with quit"}, nil},
-		{"binary garbage", "\nhelo\n\x00\xff\xfe\x01garbage\n=/=\n/=\nSECTION\nENDSECTION\nquit\n",
-			[]string{"unknown command", "#quit"}, nil},
-		{"unknown view", "helo\nview everything\nview section nosuch\nquit\n",
-			[]string{"#ERR view:", "#ERR nosuch: no such section"}, []string{"OK view"}},
-		{"bad reset and restore", "helo\nreset\nrestore everything\nreset section nosuch\nquit\n",
-			[]string{"#ERR reset:", "#ERR restore:", "#ERR nosuch: no such section"}, []string{"OK reset", "OK restore"}},
-		{"bare write without ENDSECTION", "helo\nwrite\nSECTION audio\nMICRO=off\nquit\n",
-			[]string{"#ERR audio: SECTION without ENDSECTION"}, []string{"OK audio"}},
-		{"bare write with nesting", "helo\nwrite\nSECTION audio\nSECTION logo\nENDSECTION logo\nENDSECTION audio\nquit\n",
-			[]string{"#ERR audio:"}, []string{"OK write"}},
-		{"bare write with both web servers off", "helo\nwrite\nSECTION webserver\nHTTP_ENABLE=0\nHTTP_PORTS=80\nHTTPS_ENABLE=0\nHTTPS_PORT=443\nAUTH=basic\nENDSECTION webserver\nquit\n",
-			[]string{"#ERR webserver: HTTP and HTTPS cannot both be off"}, nil},
-		{"bare write of users without an admin", "helo\nwrite\nSECTION users\nbob=group=users\nENDSECTION users\nquit\n",
-			[]string{"#ERR users: the last member of admins"}, nil},
-		{"bare write with a plain line", "helo\nwrite\nSECTION audio\nthis is not a key\nENDSECTION audio\nquit\n",
-			[]string{"#ERR audio: a line inside the section is not KEY=value"}, nil},
-		{"write params ends at a non-parameter line", "helo\nwrite params\naudio/MICRO=off\nhelp\nquit\n",
-			[]string{"OK audio/MICRO", "OK write params", "#help", "OK help"}, nil},
-		{"crlf line ends", "\r\nhelo\r\nview section audio\r\nquit \r\n\r\n",
-			[]string{"SECTION audio\nMICRO=on", "OK quit"}, []string{"\r"}},
+		{
+			"no quit: runs, then complains", "helo\nwrite params\nethernet/HOSTNAME=noquit\n",
+			[]string{"OK ethernet/HOSTNAME", "#ERR quit: script must end with quit"},
+			nil,
+		},
+		{
+			"binary garbage", "\nhelo\n\x00\xff\xfe\x01garbage\n=/=\n/=\nSECTION\nENDSECTION\nquit\n",
+			[]string{"unknown command", "#quit"},
+			nil,
+		},
+		{
+			"unknown view", "helo\nview everything\nview section nosuch\nquit\n",
+			[]string{"#ERR view:", "#ERR nosuch: no such section"},
+			[]string{"OK view"},
+		},
+		{
+			"bad reset and restore", "helo\nreset\nrestore everything\nreset section nosuch\nquit\n",
+			[]string{"#ERR reset:", "#ERR restore:", "#ERR nosuch: no such section"},
+			[]string{"OK reset", "OK restore"},
+		},
+		{
+			"bare write without ENDSECTION", "helo\nwrite\nSECTION audio\nMICRO=off\nquit\n",
+			[]string{"#ERR audio: SECTION without ENDSECTION"},
+			[]string{"OK audio"},
+		},
+		{
+			"bare write with nesting", "helo\nwrite\nSECTION audio\nSECTION logo\nENDSECTION logo\nENDSECTION audio\nquit\n",
+			[]string{"#ERR audio:"},
+			[]string{"OK write"},
+		},
+		{
+			"bare write with both web servers off", "helo\nwrite\nSECTION webserver\nHTTP_ENABLE=0\nHTTP_PORTS=80\nHTTPS_ENABLE=0\nHTTPS_PORT=443\nAUTH=basic\nENDSECTION webserver\nquit\n",
+			[]string{"#ERR webserver: HTTP and HTTPS cannot both be off"},
+			nil,
+		},
+		{
+			"bare write of users without an admin", "helo\nwrite\nSECTION users\nbob=group=users\nENDSECTION users\nquit\n",
+			[]string{"#ERR users: the last member of admins"},
+			nil,
+		},
+		{
+			"bare write with a plain line", "helo\nwrite\nSECTION audio\nthis is not a key\nENDSECTION audio\nquit\n",
+			[]string{"#ERR audio: a line inside the section is not KEY=value"},
+			nil,
+		},
+		{
+			"write params ends at a non-parameter line", "helo\nwrite params\naudio/MICRO=off\nhelp\nquit\n",
+			[]string{"OK audio/MICRO", "OK write params", "#help", "OK help"},
+			nil,
+		},
+		{
+			"crlf line ends", "\r\nhelo\r\nview section audio\r\nquit \r\n\r\n",
+			[]string{"SECTION audio\nMICRO=on", "OK quit"},
+			[]string{"\r"},
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

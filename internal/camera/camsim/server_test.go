@@ -39,9 +39,11 @@ func TestServerMovesListenersAtReboot(t *testing.T) {
 	}
 	camsimtest.WaitReady(t, cam, 5*time.Second)
 	moved := srv.URLs()[0]
-	want := camsim.Endpoints{IP: urls.IP,
+	want := camsim.Endpoints{
+		IP:    urls.IP,
 		HTTP:  []string{fmt.Sprintf("http://%s:%d", ip, srv.Port(8080)), fmt.Sprintf("http://%s:%d", ip, srv.Port(8081))},
-		HTTPS: fmt.Sprintf("https://%s:%d", ip, srv.Port(8443))}
+		HTTPS: fmt.Sprintf("https://%s:%d", ip, srv.Port(8443)),
+	}
 	if fmt.Sprint(moved) != fmt.Sprint(want) {
 		t.Fatalf("after reboot URLs %+v, want %+v", moved, want)
 	}
@@ -72,9 +74,11 @@ func TestServerStateDirIsAPowerCycle(t *testing.T) {
 	fp := presented(t, u.HTTPS)
 	certPEM, keyPEM, der := testCertPEM(t, "next")
 	const boundary = "b0undary"
-	r := call{method: http.MethodPost, url: u.HTTPS + camera.PathMedia, user: "admin", pass: "Stored-Pass-9",
+	r := call{
+		method: http.MethodPost, url: u.HTTPS + camera.PathMedia, user: "admin", pass: "Stored-Pass-9",
 		header: http.Header{"Content-Type": {"multipart/form-data; boundary=" + boundary}},
-		body:   multipartBody(boundary, camera.CertFieldName, camera.CertFileName, camera.CertContentType, append(certPEM, keyPEM...))}.do(t)
+		body:   multipartBody(boundary, camera.CertFieldName, camera.CertFileName, camera.CertContentType, append(certPEM, keyPEM...)),
+	}.do(t)
 	if r.status != http.StatusOK {
 		t.Fatalf("upload: %d %q", r.status, r.body)
 	}
