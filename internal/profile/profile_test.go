@@ -75,3 +75,17 @@ func TestSecretRefsResolveFromEnvAndFile(t *testing.T) {
 		t.Fatal("generate must be left to the caller")
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	f.Add(Example())
+	f.Add([]byte("admin:\n  password: env:X\nusers:\n  - name: a\n    password: literal\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Parse(data)
+		if err != nil {
+			return
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("Parse accepted a profile Validate refuses: %v", err)
+		}
+	})
+}

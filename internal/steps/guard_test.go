@@ -1,0 +1,144 @@
+package steps
+
+import (
+	"errors"
+	"net"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/profile"
+	"github.com/mxwizard/mxwizard/internal/secret"
+)
+
+func snapshotOf(t *testing.T, cfg string, base string) *Snapshot {
+	t.Helper()
+	c, err := camera.ParseConfig([]byte(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(base)
+	return &Snapshot{Config: c, Base: u, InstallerIP: net.ParseIP("192.0.2.50"), User: "admin", FactoryPassword: true}
+}
+
+const baseConfig = "SECTION webserver\nHTTP_ENABLE=1\nHTTP_PORTS=80\nHTTPS_ENABLE=1\nHTTPS_PORT=443\nRESERVED_PORTS=21,22,554\nENDSECTION webserver\n" +
+	"SECTION users\nadmin=group=admins:pwhash=x\nENDSECTION users\nSECTION groups\nadmins=admin\nusers=live\nENDSECTION groups\n"
+
+func gen() *Secrets {
+	return NewSecrets(func() (secret.Secret, error) { return secret.New("Gen3rated-Pass!x"), nil })
+}
+
+func wantGuard(t *testing.T, err error, text string) {
+	t.Helper()
+	var g *GuardError
+	if !errors.As(err, &g) || !strings.Contains(err.Error(), text) {
+		t.Fatalf("got %v; want a guard refusal saying %q", err, text)
+	}
+}
+
+func TestWebServerGuards(t *testing.T) {
+	https := snapshotOf(t, baseConfig, "https://192.0.2.10")
+	for name, c := range map[string]struct {
+		ws   profile.WebServer
+		snap *Snapshot
+		want string
+	}{
+		"port 0":                           {profile.WebServer{HTTPSPort: 0}, https, "is not a port"},
+		"port 70000":                       {profile.WebServer{HTTPSPort: 70000}, https, "is not a port"},
+		"a port of another service":        {profile.WebServer{HTTPSPort: 554}, https, "used by another service"},
+		"HTTP and HTTPS on one port":       {profile.WebServer{HTTP: true, HTTPPort: 8443, HTTPSPort: 8443}, https, "cannot share port"},
+		"HTTP off over an HTTP connection": {profile.WebServer{HTTPSPort: 8443}, snapshotOf(t, baseConfig, "http://192.0.2.10"), "HTTPS has not been proven"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := profile.Default()
+			p.WebServer = c.ws
+			_, err := webServerPorts{}.Plan(c.snap, p, gen())
+			wantGuard(t, err, c.want)
+		})
+	}
+	p := profile.Default()
+	plan, err := webServerPorts{}.Plan(https, p, gen())
+	if err != nil || !plan.NeedsReboot || len(plan.Params) == 0 {
+		t.Fatalf("a good change over HTTPS: %v %+v", err, plan)
+	}
+}
+
+func TestIPRulesNeverLockOutTheInstaller(t *testing.T) {
+	s := snapshotOf(t, baseConfig, "https://192.0.2.10")
+	p := profile.Default()
+	p.IPAccess.Rules = []string{"allow 10.0.0.0/255.0.0.0", "deny 192.0.2.50"}
+	plan, err := ipAccess{}.Plan(s, p, gen())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules []IPRule
+	for _, prm := range plan.Params {
+		if prm.Key == camera.KeyIPRules {
+			for _, txt := range splitList(prm.Value) {
+				r, _ := ParseIPRule(txt)
+				rules = append(rules, r)
+			}
+		}
+	}
+	if !Admits(rules, "deny", s.InstallerIP) {
+		t.Fatalf("the planned rules lock out the installer: %v", rules)
+	}
+	if len(plan.Notes) == 0 || !strings.Contains(plan.Notes[0], "192.0.2.50") {
+		t.Fatalf("the plan does not say it added the installer: %q", plan.Notes)
+	}
+	p.IPAccess.Rules = nil
+	s.InstallerIP = nil
+	_, err = ipAccess{}.Plan(s, p, gen())
+	wantGuard(t, err, "nobody could reach")
+}
+
+func TestIntrusionDetectionThatWouldLockOutIsRefused(t *testing.T) {
+	s := snapshotOf(t, baseConfig, "https://192.0.2.10")
+	p := profile.Default()
+	p.Intrusion.Threshold = 2
+	_, err := intrusionDetection{}.Plan(s, p, gen())
+	wantGuard(t, err, "threshold 2")
+	p.Intrusion.Threshold = 3
+	now := time.Now()
+	s.WebLog = []camera.LogEntry{
+		{Time: now, Address: "192.0.2.50", User: "admin", Status: 401},
+		{Time: now, Address: "192.0.2.50", User: "admin", Status: 401},
+	}
+	_, err = intrusionDetection{}.Plan(s, p, gen())
+	wantGuard(t, err, "2 failed logins")
+}
+
+func TestNamesFollowTheCamerasLimits(t *testing.T) {
+	s := snapshotOf(t, baseConfig, "https://192.0.2.10")
+	for _, bad := range []string{"ab", "seventeen-chars-x", "sp ace", "semi;colon", "ümlaut"} {
+		p := profile.Default()
+		p.Groups = []profile.Group{{Name: bad, Rights: []string{"live"}}}
+		if _, err := (userGroups{}).Plan(s, p, gen()); err == nil {
+			t.Errorf("group name %q accepted", bad)
+		}
+		p.Groups = nil
+		p.Users = []profile.User{{Name: bad, Group: "users", Password: "generate"}}
+		if _, err := (personalUsers{}).Plan(s, p, gen()); err == nil {
+			t.Errorf("user name %q accepted", bad)
+		}
+	}
+	p := profile.Default()
+	p.Users = []profile.User{{Name: "admin", Group: "users"}}
+	_, err := personalUsers{}.Plan(s, p, gen())
+	wantGuard(t, err, "last member of admins")
+
+	var many strings.Builder
+	many.WriteString("SECTION groups\n")
+	for i := 0; i < 25; i++ {
+		many.WriteString("g" + strings.Repeat("x", 2) + string(rune('a'+i)) + "=live\n")
+	}
+	many.WriteString("ENDSECTION groups\n")
+	full := snapshotOf(t, many.String(), "https://192.0.2.10")
+	p = profile.Default()
+	p.Groups = []profile.Group{{Name: "onemore", Rights: []string{"live"}}}
+	if _, err := (userGroups{}).Plan(full, p, gen()); err == nil || !strings.Contains(err.Error(), "at most 25") {
+		t.Errorf("a 26th group: %v", err)
+	}
+}
