@@ -81,16 +81,9 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 			if err != nil {
 				return withCode(exitRefused, err)
 			}
-			known, err := cf.known()
+			camOpts, err := cf.cameraOptions(cmd)
 			if err != nil {
 				return withCode(exitRefused, err)
-			}
-			pw, err := cf.password(cmd)
-			if err != nil {
-				return withCode(exitRefused, err)
-			}
-			camOpts := func(addr string) camera.Options {
-				return camera.Options{Address: addr, User: cf.user, Password: pw, Known: known, AcceptNew: cf.acceptNew, AllowPlainHTTP: cf.allowPlainHTTP}
 			}
 			if planOnly {
 				return planCameras(cmd.Context(), cmd.OutOrStdout(), addrs, prof, camOpts)
@@ -119,7 +112,7 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 					Generate:    func() (secret.Secret, error) { return password.Generate(0) },
 					BootTimeout: bootTimeout, Progress: progress, Tool: "mxwizard " + versionString(),
 				})
-				r.Error = secret.Redact(r.Error, pw, pass)
+				r.Error = secret.Redact(r.Error, camOpts(addr).Password, pass)
 				results = append(results, r)
 				if r.code > worst {
 					worst = r.code

@@ -42,16 +42,14 @@ Exit status: 0 nothing fails, 1 a check fails, 2 a camera could not be checked.`
 			if err != nil {
 				return withCode(exitRefused, err)
 			}
-			known, err := cf.known()
-			if err != nil {
-				return withCode(exitRefused, err)
-			}
-			pw, err := cf.password(cmd)
+			camOpts, err := cf.cameraOptions(cmd)
 			if err != nil {
 				return withCode(exitRefused, err)
 			}
 			a := auditAll(cmd.Context(), addrs, concurrency, func(addr string) camera.Options {
-				return camera.Options{Address: addr, User: cf.user, Password: pw, Known: known, AcceptNew: cf.acceptNew, AllowPlainHTTP: cf.allowPlainHTTP, Retries: 1}
+				o := camOpts(addr)
+				o.Retries = 1 // a fleet audit moves on rather than waits
+				return o
 			})
 			if err := report.WriteAudit(cmd.OutOrStdout(), a, format); err != nil {
 				return withCode(exitRefused, err)

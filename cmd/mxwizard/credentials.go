@@ -62,6 +62,22 @@ func (f *cameraFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.allowPlainHTTP, "allow-plain-http", false, "allow sending Basic credentials over plain HTTP (only on a trusted network)")
 }
 
+// cameraOptions reads the known-cameras file and the password once and
+// returns the connection options for any camera address.
+func (f *cameraFlags) cameraOptions(cmd *cobra.Command) (func(addr string) camera.Options, error) {
+	known, err := f.known()
+	if err != nil {
+		return nil, err
+	}
+	pw, err := f.password(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return func(addr string) camera.Options {
+		return camera.Options{Address: addr, User: f.user, Password: pw, Known: known, AcceptNew: f.acceptNew, AllowPlainHTTP: f.allowPlainHTTP}
+	}, nil
+}
+
 func (f *cameraFlags) known() (*camera.KnownCameras, error) {
 	path := f.knownCameras
 	if path == "" {

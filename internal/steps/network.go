@@ -200,19 +200,13 @@ func (d intrusionDetection) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*
 			return nil, &GuardError{Step: 8, Reason: fmt.Sprintf("this computer had %d failed logins in the last %s: enabling the lock-out now would block it", failures, in.Window), Hint: "wait for the window to pass, then run the step again"}
 		}
 	}
-	want := map[string]string{
-		camera.KeyIntrEnable:      "1",
-		camera.KeyIntrThreshold:   strconv.Itoa(in.Threshold),
-		camera.KeyIntrWindow:      strconv.Itoa(int(in.Window / time.Second)),
-		camera.KeyIntrLockout:     "1",
-		camera.KeyIntrLockoutTime: strconv.Itoa(int(in.Lockout / time.Second)),
-		camera.KeyIntrNotify:      joinSorted(in.Notify),
-	}
-	for _, k := range []string{camera.KeyIntrThreshold, camera.KeyIntrWindow, camera.KeyIntrLockoutTime, camera.KeyIntrNotify, camera.KeyIntrLockout, camera.KeyIntrEnable} {
-		if s.Value(camera.SecIntrusion, k) != want[k] {
-			pl.Params = append(pl.Params, param(camera.SecIntrusion, k, want[k]))
-		}
-	}
+	pl.setDiffering(s, camera.SecIntrusion,
+		setting{camera.KeyIntrThreshold, strconv.Itoa(in.Threshold)},
+		setting{camera.KeyIntrWindow, strconv.Itoa(int(in.Window / time.Second))},
+		setting{camera.KeyIntrLockoutTime, strconv.Itoa(int(in.Lockout / time.Second))},
+		setting{camera.KeyIntrNotify, joinSorted(in.Notify)},
+		setting{camera.KeyIntrLockout, "1"},
+		setting{camera.KeyIntrEnable, "1"})
 	return pl, nil
 }
 
@@ -288,16 +282,11 @@ func (w webServerPorts) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan
 			Hint: "connect to the camera with https:// first; mxwizard switches HTTP off only after HTTPS worked",
 		}
 	}
-	want := map[string]string{camera.KeyHTTPSEnable: "1", camera.KeyHTTPSPort: strconv.Itoa(ws.HTTPSPort), camera.KeyHTTPEnable: "0"}
+	want := []setting{{camera.KeyHTTPSEnable, "1"}, {camera.KeyHTTPSPort, strconv.Itoa(ws.HTTPSPort)}, {camera.KeyHTTPEnable, "0"}}
 	if ws.HTTP {
-		want[camera.KeyHTTPEnable] = "1"
-		want[camera.KeyHTTPPorts] = strconv.Itoa(ws.HTTPPort)
+		want = []setting{want[0], want[1], {camera.KeyHTTPPorts, strconv.Itoa(ws.HTTPPort)}, {camera.KeyHTTPEnable, "1"}}
 	}
-	for _, k := range []string{camera.KeyHTTPSEnable, camera.KeyHTTPSPort, camera.KeyHTTPPorts, camera.KeyHTTPEnable} {
-		if v, ok := want[k]; ok && s.Value(camera.SecWebServer, k) != v {
-			pl.Params = append(pl.Params, param(camera.SecWebServer, k, v))
-		}
-	}
+	pl.setDiffering(s, camera.SecWebServer, want...)
 	if len(pl.Params) > 0 {
 		pl.NeedsReboot = true
 		pl.Notes = append(pl.Notes, fmt.Sprintf("after the reboot the camera answers on https://%s:%d only", s.Base.Hostname(), ws.HTTPSPort+s.PortOffset))

@@ -126,12 +126,8 @@ func (e errorNotification) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*P
 	if en.AfterReboot {
 		after = "1"
 	}
-	want := [][2]string{{camera.KeyENMethods, joinSorted(en.Methods)}, {camera.KeyENDeadTime, strconv.Itoa(en.DeadTime)}, {camera.KeyENAfterBoot, after}, {camera.KeyENEnable, "1"}}
-	for _, kv := range want {
-		if s.Value(camera.SecErrorNotify, kv[0]) != kv[1] {
-			pl.Params = append(pl.Params, param(camera.SecErrorNotify, kv[0], kv[1]))
-		}
-	}
+	pl.setDiffering(s, camera.SecErrorNotify, setting{camera.KeyENMethods, joinSorted(en.Methods)},
+		setting{camera.KeyENDeadTime, strconv.Itoa(en.DeadTime)}, setting{camera.KeyENAfterBoot, after}, setting{camera.KeyENEnable, "1"})
 	return pl, nil
 }
 
@@ -167,13 +163,10 @@ func (f storageFailure) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan
 	if sf.Sensitivity != "high" && sf.Sensitivity != "low" {
 		return nil, fmt.Errorf("storage_failure.sensitivity: %q is not high or low", sf.Sensitivity)
 	}
-	want := [][2]string{{camera.KeySFTests, joinSorted(sf.Tests)}, {camera.KeySFSensitivity, sf.Sensitivity}, {camera.KeySFNotify, joinSorted(sf.Notify)}, {camera.KeySFEnable, "1"}}
-	for _, kv := range want {
-		if s.Value(camera.SecStorageFailure, kv[0]) != kv[1] {
-			pl.Params = append(pl.Params, param(camera.SecStorageFailure, kv[0], kv[1]))
-		}
-	}
-	if s.Value(camera.SecStorageFailure, camera.KeySFEnable) != "1" {
+	enabled := s.Value(camera.SecStorageFailure, camera.KeySFEnable) == "1"
+	pl.setDiffering(s, camera.SecStorageFailure, setting{camera.KeySFTests, joinSorted(sf.Tests)},
+		setting{camera.KeySFSensitivity, sf.Sensitivity}, setting{camera.KeySFNotify, joinSorted(sf.Notify)}, setting{camera.KeySFEnable, "1"})
+	if !enabled {
 		pl.NeedsReboot = true
 		pl.Notes = append(pl.Notes, "first enabling needs a reboot")
 	}
@@ -215,12 +208,8 @@ func (o openVPN) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error
 	if proto == "" {
 		proto = "udp"
 	}
-	want := [][2]string{{camera.KeyVPNServer, p.OpenVPN.Server}, {camera.KeyVPNPort, strconv.Itoa(port)}, {camera.KeyVPNProto, proto}, {camera.KeyVPNEnable, "1"}}
-	for _, kv := range want {
-		if s.Value(camera.SecOpenVPN, kv[0]) != kv[1] {
-			pl.Params = append(pl.Params, param(camera.SecOpenVPN, kv[0], kv[1]))
-		}
-	}
+	pl.setDiffering(s, camera.SecOpenVPN, setting{camera.KeyVPNServer, p.OpenVPN.Server},
+		setting{camera.KeyVPNPort, strconv.Itoa(port)}, setting{camera.KeyVPNProto, proto}, setting{camera.KeyVPNEnable, "1"})
 	pl.Notes = append(pl.Notes, "the client certificate and keys for the tunnel are loaded in the web dialog (OpenVPN Client Settings): mxwizard does not handle them")
 	return pl, nil
 }

@@ -210,3 +210,17 @@ func sameList(a, b string) bool { return joinSorted(splitList(a)) == joinSorted(
 func param(section, key, value string) camera.Param {
 	return camera.Param{Section: section, Key: key, Value: value}
 }
+
+// setting is one key and the value a step wants it to have.
+type setting struct{ key, value string }
+
+// setDiffering adds a parameter for each setting whose value on the camera
+// differs, in the order given (enable switches go last, after what they
+// enable is configured).
+func (p *Plan) setDiffering(s *Snapshot, section string, want ...setting) {
+	for _, w := range want {
+		if s.Value(section, w.key) != w.value {
+			p.Params = append(p.Params, param(section, w.key, w.value))
+		}
+	}
+}
