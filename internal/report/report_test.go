@@ -1,0 +1,100 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sampleAudit() *Audit {
+	return &Audit{Cameras: []AuditCamera{
+		{Address: "https://10.0.0.1", Model: "M73", Serial: "1", Firmware: "MX-V7.3.5.35", Checks: []Check{
+			{Step: 1, ID: "firmware", Title: "Keep the firmware up-to-date", Status: "pass"},
+			{Step: 6, ID: "public-access", Title: "Disable Public Access", Status: "fail", Detail: "public <live> | player"},
+		}},
+		{Address: "https://10.0.0.2", Error: "the camera cannot be reached", Checks: []Check{}},
+	}}
+}
+
+func TestAuditExitCodes(t *testing.T) {
+	a := sampleAudit()
+	if a.ExitCode() != 2 {
+		t.Fatalf("an unreachable camera must give 2, got %d", a.ExitCode())
+	}
+	a.Cameras = a.Cameras[:1]
+	if a.ExitCode() != 1 {
+		t.Fatalf("a failing check must give 1, got %d", a.ExitCode())
+	}
+	a.Cameras[0].Checks[1].Status = "manual"
+	if a.ExitCode() != 0 {
+		t.Fatalf("nothing failing must give 0, got %d", a.ExitCode())
+	}
+}
+
+func TestAuditFormats(t *testing.T) {
+	for _, f := range Formats {
+		t.Run(f, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteAudit(&b, sampleAudit(), f); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			if !strings.Contains(out, "10.0.0.2") || !strings.Contains(out, "cannot be reached") {
+				t.Fatalf("%s output lacks the unreachable camera:\n%s", f, out)
+			}
+			switch f {
+			case "json":
+				var back struct {
+					Cameras []struct {
+						Address string `json:"address"`
+						Checks  []struct {
+							Step   int    `json:"step"`
+							Status string `json:"status"`
+						} `json:"checks"`
+						Error string `json:"error"`
+					} `json:"cameras"`
+				}
+				if err := json.Unmarshal(b.Bytes(), &back); err != nil || back.Cameras[0].Checks[1].Status != "fail" || back.Cameras[1].Error == "" {
+					t.Fatalf("JSON contract broken: %v %+v", err, back)
+				}
+			case "html":
+				if strings.Contains(out, "<live>") {
+					t.Fatal("HTML does not escape camera text")
+				}
+			case "markdown":
+				if !strings.Contains(out, `\|`) {
+					t.Fatal("Markdown does not escape table separators")
+				}
+			}
+		})
+	}
+	if err := WriteAudit(&bytes.Buffer{}, sampleAudit(), "pdf"); err == nil {
+		t.Fatal("an unknown format was accepted")
+	}
+}
+
+func TestHandoverRendersEveryStepAndChecklist(t *testing.T) {
+	h := &Handover{Camera: "https://10.0.0.1", Model: "M73", Started: time.Now(), Finished: time.Now(), Requests: 29,
+		Steps: []HandoverStep{
+			{Step: 3, Title: "Change the default admin password", Before: Finding{"fail", "factory password"}, After: Finding{"pass", "changed"}, Changes: []string{"set users/admin/password = ********"}},
+			{Step: 18, Title: "Avoid exposure", Before: Finding{"manual", ""}, After: Finding{"manual", "recorded"}, Skipped: "customer decides later"},
+		},
+		VMS: []ChecklistAnswer{{ID: "vms-no-admin", Title: "Avoid using admin", Answer: "own account"}},
+	}
+	md := string(h.Markdown())
+	for _, want := range []string{"| 3 | Change the default admin password | fail | pass |", "skipped: customer decides later", "Avoid using admin: own account", "29"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	js, err := h.JSON()
+	if err != nil || !strings.Contains(string(js), `"requests": 29`) {
+		t.Fatalf("JSON: %v %s", err, js)
+	}
+	html, err := h.HTML()
+	if err != nil || !strings.Contains(string(html), "customer decides later") {
+		t.Fatalf("HTML: %v", err)
+	}
+}
