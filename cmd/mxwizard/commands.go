@@ -11,5 +11,6 @@ func subcommands() []*cobra.Command {
 		newPasswordCmd(),
 		newBackupCmd(),
 		newSimulateCmd(),
+		newCertificateCmd(),
 	}
 }
