@@ -61,11 +61,15 @@ func ParseConfig(data []byte) (*Config, error) {
 		text = text[:len(text)-1]
 	}
 	current := ""
-	for i, raw := range strings.Split(text, "\n") {
+	split := strings.Split(text, "\n")
+	for i, raw := range split {
 		eol := "\n"
+		if i == len(split)-1 && !c.finalNewline {
+			eol = ""
+		}
 		if strings.HasSuffix(raw, "\r") {
 			raw = raw[:len(raw)-1]
-			eol = "\r\n"
+			eol = "\r" + eol
 		}
 		ln := configLine{raw: raw, eol: eol}
 		trimmed := strings.TrimSpace(raw)
@@ -102,9 +106,6 @@ func ParseConfig(data []byte) (*Config, error) {
 	}
 	if current != "" {
 		return nil, &ConfigError{len(c.lines), fmt.Sprintf("section %s is not closed by ENDSECTION %s", current, current)}
-	}
-	if !c.finalNewline && len(c.lines) > 0 {
-		c.lines[len(c.lines)-1].eol = ""
 	}
 	return c, nil
 }
@@ -203,9 +204,7 @@ func (c *Config) Set(section, key, value string) {
 	kv := configLine{raw: key + "=" + value, eol: eol, kind: lineKeyValue, section: section, key: key, value: value}
 	start := c.sectionStart(section)
 	if start < 0 {
-		if n := len(c.lines); n > 0 && c.lines[n-1].eol == "" {
-			c.lines[n-1].eol = eol
-		}
+		c.terminateLast()
 		c.lines = append(c.lines,
 			configLine{raw: "SECTION " + section, eol: eol, kind: lineSectionStart, section: section},
 			kv,
@@ -279,9 +278,7 @@ func (c *Config) ReplaceSection(src *Config, section string) {
 		return
 	}
 	if start < 0 {
-		if n := len(c.lines); n > 0 && c.lines[n-1].eol == "" {
-			c.lines[n-1].eol = c.eol()
-		}
+		c.terminateLast()
 		c.lines = append(c.lines, block...)
 		return
 	}
@@ -296,13 +293,22 @@ func (c *Config) ReplaceSection(src *Config, section string) {
 	c.lines = append(append(c.lines[:start], block...), rest...)
 }
 
+// eol is the file's line ending: the first full one found, else "\n".
 func (c *Config) eol() string {
 	for _, ln := range c.lines {
-		if ln.eol != "" {
+		if ln.eol == "\n" || ln.eol == "\r\n" {
 			return ln.eol
 		}
 	}
 	return "\n"
+}
+
+// terminateLast gives the last line a full line ending before lines are
+// appended after it.
+func (c *Config) terminateLast() {
+	if n := len(c.lines); n > 0 && !strings.HasSuffix(c.lines[n-1].eol, "\n") {
+		c.lines[n-1].eol = strings.TrimSuffix(c.lines[n-1].eol, "\r") + c.eol()
+	}
 }
 
 func (c *Config) find(section, key string) int {
