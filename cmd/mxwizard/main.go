@@ -100,6 +100,7 @@ checklists. Nothing changes on a camera without the plan being shown first.`,
 	}
 	root.SetVersionTemplate("mxwizard {{.Version}}\n")
 	root.AddCommand(subcommands()...)
+	wireRootWizard(root)
 	return root
 }
 

@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"path/filepath"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// summaryPage shows where the files are and the final 22 statuses.
+type summaryPage struct{ w *wizard }
+
+func newSummaryPage(w *wizard) *summaryPage { return &summaryPage{w: w} }
+
+func (p *summaryPage) stage() string { return "Summary" }
+func (p *summaryPage) init() tea.Cmd { return nil }
+
+func (p *summaryPage) update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok && (key.Matches(k, p.w.keys.Enter) || k.String() == "q") {
+		return p.w.root.finish()
+	}
+	return nil
+}
+
+func (p *summaryPage) view(width, height int) string {
+	w := p.w
+	st := w.st
+	title := st.Pass.Render("Done: the camera is hardened, stored and verified.")
+	if w.failed {
+		title = st.Warn.Render("Done, but some steps still fail: see the list and the report.")
+	}
+	f := w.files
+	dir := w.outDir
+	switch {
+	case w.opts.Label == "demo":
+		dir += " (kept after mxwizard exits)"
+	case w.opts.OutDir == "":
+		dir += " (the default; --out DIR chooses another)"
+	}
+	files := []string{indent(w.view.address, width, 9, st.Label.Render("Camera:")), indent(dir, width, 9, st.Label.Render("Files:"))}
+	for _, it := range [][3]string{
+		{"Backup", f.Backup, "encrypted with your passphrase"},
+		{"Secrets", f.Secrets, "encrypted with your passphrase"},
+		{"Report", f.Report, "also .json and .html"},
+	} {
+		if it[1] != "" {
+			files = append(files, truncate(padRight("  "+it[0]+":", 11)+padRight(filepath.Base(it[1]), 30)+" "+st.Subtle.Render("("+it[2]+")"), width))
+		}
+	}
+	counts := map[string]int{}
+	for i := range w.all {
+		counts[string(w.shownStatus(i))]++
+	}
+	ov := &overviewPage{w: w}
+	context := stack(
+		title+"\n"+strings.Join(files, "\n"),
+		st.Label.Render("Final check of the 22 steps:")+" "+ov.counts()+"\n"+ov.stepList(width),
+	)
+	return w.layout(context, "", width, height)
+}
+
+func (p *summaryPage) help() []key.Binding {
+	return []key.Binding{helpBinding("enter", "quit"), p.w.keys.PageDown}
+}

@@ -1,0 +1,518 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/backup"
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
+	"github.com/mxwizard/mxwizard/internal/password"
+	"github.com/mxwizard/mxwizard/internal/secret"
+	"github.com/mxwizard/mxwizard/internal/session"
+	"github.com/mxwizard/mxwizard/internal/steps"
+)
+
+func TestMain(m *testing.M) {
+	restore := backup.SetWorkFactorForTests(10)
+	code := m.Run()
+	restore()
+	os.Exit(code)
+}
+
+const (
+	testPassphrase = "correct horse battery staple"
+	// testAdminPassword is typed for step 3; no screen may ever show it.
+	testAdminPassword = "Vq7#mLp2!xRt9zKw"
+)
+
+// fakeCamera is a factory-new simulated camera behind HTTPS (and HTTP);
+// it returns the HTTPS address.
+func fakeCamera(t *testing.T) string {
+	t.Helper()
+	_, _, secure := camsimtest.New(t)
+	return secure.URL
+}
+
+func testOptions(t *testing.T, addr string) Options {
+	return Options{
+		Address: addr, Password: secret.New(camera.FactoryPassword), Known: camera.NewKnownCamerasInMemory(),
+		OutDir: t.TempDir(), NoResume: true, PollInterval: 20 * time.Millisecond, BootTimeout: 20 * time.Second,
+		Tool: "mxwizard test",
+	}
+}
+
+// connect takes a fresh driver from the connect screen to the overview.
+func (d *driver) connect() {
+	d.t.Helper()
+	d.expectText("Camera address")
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("First connection to")
+	d.key("enter") // accept and pin
+	d.waitText("Backup passphrase")
+	d.typeText(testPassphrase)
+	d.key("enter")
+	d.typeText(testPassphrase)
+	d.key("enter")
+	d.waitText("Read-only check of the 22 camera steps")
+}
+
+// gotoStep opens step n (1-based) directly.
+func (d *driver) gotoStep(n int) {
+	d.t.Helper()
+	d.run(d.m.w.show(newStepPage(d.m.w, n-1)))
+	d.render()
+	d.settle()
+	d.waitText("Step " + strconv.Itoa(n) + " of 22 ·")
+}
+
+func TestConnectPageRefusesAnAddressThatIsNoHost(t *testing.T) {
+	t.Parallel()
+	opts := testOptions(t, "")
+	d := newDriver(t, opts, 80, 24)
+	d.typeText("cam_one")
+	d.key("enter")
+	d.expectText("neither an IP address nor a valid host name")
+	if _, ok := d.m.page.(*connectPage); !ok {
+		t.Fatalf("left the connect page with an invalid address:\n%s", d.screen())
+	}
+}
+
+func TestConnectPageSaysWhyTheCameraCannotBeReached(t *testing.T) {
+	t.Parallel()
+	opts := testOptions(t, "https://127.0.0.1:1")
+	d := newDriver(t, opts, 80, 24)
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("cannot be reached")
+	d.expectText("Camera address", "check the address")
+}
+
+func TestFingerprintIsShownAndPinnedOnlyWhenAccepted(t *testing.T) {
+	t.Parallel()
+	addr := fakeCamera(t)
+	opts := testOptions(t, addr)
+	d := newDriver(t, opts, 80, 24)
+	host := d.m.w.host()
+
+	// The fingerprint the camera really presents, seen by another client.
+	probe, err := camera.New(camera.Options{Address: addr, Password: secret.New(camera.FactoryPassword), AcceptNew: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := probe.Identity(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fp := probe.Fingerprint()
+
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("First connection to " + host)
+	for _, half := range strings.Split(formatFingerprint(fp), "\n") {
+		d.expectText(half)
+	}
+	if _, ok := opts.Known.Lookup(host); ok {
+		t.Fatal("pinned before the installer accepted")
+	}
+
+	d.key("down")
+	d.key("enter") // reject
+	d.waitText("not accepted; nothing was sent")
+	if _, ok := opts.Known.Lookup(host); ok {
+		t.Fatal("pinned although the installer rejected the certificate")
+	}
+
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("First connection to")
+	d.key("enter") // accept
+	d.waitText("Backup passphrase")
+	if got, ok := opts.Known.Lookup(host); !ok || got != fp {
+		t.Fatalf("after accepting, the pin is %q (%v), want %s", got, ok, fp)
+	}
+}
+
+func TestChangedFingerprintIsRefusedWithBothFingerprints(t *testing.T) {
+	t.Parallel()
+	addr := fakeCamera(t)
+	opts := testOptions(t, addr)
+	d := newDriver(t, opts, 80, 24)
+	pinned := strings.TrimSuffix(strings.Repeat("AB:", 32), ":")
+	if err := opts.Known.Pin(d.m.w.host(), pinned); err != nil {
+		t.Fatal(err)
+	}
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("another certificate than the one pinned")
+	d.expectText("Pinned (SHA-256):", "Received (SHA-256):", strings.Split(formatFingerprint(pinned), "\n")[0])
+	if got, _ := opts.Known.Lookup(d.m.w.host()); got != pinned {
+		t.Fatalf("the pin changed to %s", got)
+	}
+}
+
+func TestPlainHTTPNeedsExplicitConsent(t *testing.T) {
+	t.Parallel()
+	_, plain, _ := camsimtest.New(t)
+	opts := testOptions(t, plain.URL)
+	d := newDriver(t, opts, 80, 24)
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("This connection is plain HTTP")
+	if d.m.w.plainOK {
+		t.Fatal("plain HTTP allowed without asking")
+	}
+	d.key("3") // back
+	d.waitText("Camera address")
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("This connection is plain HTTP")
+	d.key("2") // yes, trusted network
+	d.waitText("Backup passphrase")
+	if !d.m.w.plainOK || !d.m.w.cameraOptions().AllowPlainHTTP {
+		t.Fatal("consent given but not passed to the camera client")
+	}
+}
+
+func TestPassphraseIsAskedTwiceAndMustBeLongEnough(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 80, 24)
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("First connection")
+	d.key("enter")
+	d.waitText("Backup passphrase")
+	d.expectText("before it sets any new password or key (write-ahead)")
+	d.typeText("short")
+	d.key("enter")
+	d.typeText("short")
+	d.key("enter")
+	d.waitText("too short")
+	d.typeText(testPassphrase)
+	d.key("enter")
+	d.typeText(testPassphrase + "x")
+	d.key("enter")
+	d.waitText("the two entries differ")
+	d.typeText(testPassphrase)
+	d.key("enter")
+	d.typeText(testPassphrase)
+	d.key("enter")
+	d.waitText("Read-only check")
+	d.neverShown(testPassphrase)
+}
+
+func TestOverviewShowsTheCameraAndAllStepsBeforeAnyChange(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 120, 40)
+	d.connect()
+	d.expectText("MOBOTIX M73", "serial 10.8.0.123", "firmware MX-V7.3.5.35", "nothing has been changed")
+	for _, st := range steps.All() {
+		d.expectText(truncate(st.Info().Title, 40)[:20])
+	}
+	d.expectText("✗ fail", "✓ pass", "enter: start with step 1")
+	d.key("enter")
+	d.waitText("Step 1 of 22 ·")
+}
+
+func TestStepPageShowsTheStepTheMenuPathAndAMaskedPlan(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 80, 24)
+	d.connect()
+	d.gotoStep(3)
+	d.expectText("Step 3 of 22 · Change the default admin password",
+		"Admin Menu > Security > Users and Passwords", "Why:", "Found:", "factory password")
+	d.key("down")
+	d.key("enter") // type my own
+	d.typeText(testAdminPassword)
+	d.key("enter")
+	d.typeText(testAdminPassword)
+	d.key("enter")
+	d.waitText("Plan: exactly this will be written")
+	d.expectText("set users/admin/password = "+secret.Mask, "Apply these changes")
+	d.key("enter")
+	d.waitText("Now:")
+	d.expectText("✓ pass")
+	d.neverShown(testAdminPassword)
+	if v, ok := d.m.w.sess.Engine.Secrets.Get("admin_password"); !ok || v.Reveal() != testAdminPassword {
+		t.Fatal("the typed password is not the run's admin password")
+	}
+	if !fileExists(d.m.w.sess.Files().Secrets) {
+		t.Fatal("no secrets file was written before the password was set")
+	}
+}
+
+func TestGeneratedSecretIsShownOnceWithAWarning(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 80, 24)
+	d.connect()
+	d.gotoStep(12)
+	d.expectText("Generate a strong one")
+	d.key("enter")
+	d.waitText("Write it down now")
+	v, ok := d.m.page.(*stepPage)
+	if !ok || v.entry == nil || v.entry.value.IsZero() {
+		t.Fatal("no generated key")
+	}
+	key := v.entry.value.Reveal()
+	d.expectText(key, "Write it down now or rely on the encrypted secrets file")
+	first := len(d.screens)
+	d.key("enter")
+	d.waitText("Plan: exactly this will be written")
+	d.key("enter")
+	d.waitText("Now:")
+	d.key("enter")
+	d.waitText("Step 13 of 22")
+	for _, scr := range d.screens[first:] {
+		if strings.Contains(scr, key) {
+			t.Fatalf("the generated key was shown again:\n%s", scr)
+		}
+	}
+	if got, _ := d.m.w.sess.Engine.Secrets.Get("recording_key"); got.Reveal() != key {
+		t.Fatal("the generated key is not the run's recording key")
+	}
+}
+
+func TestStrengthMeterExplainsItselfAndDropsStaleResults(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 80, 24)
+	d.connect()
+	d.gotoStep(3)
+	d.key("down")
+	d.key("enter")
+	d.typeText("mobotix2024")
+	d.waitText("Strength:")
+	d.waitText("add an upper-case letter")
+	d.expectText("not yet")
+	e := d.m.page.(*stepPage).entry
+	before := *e.meter
+	// A result for an older entry arrives late: it must not replace the meter.
+	d.send(strengthMsg{seq: e.seq - 1, result: password.Result{OK: true, Score: 4, Strength: "very strong"}})
+	if e.meter.Strength != before.Strength || e.meter.OK {
+		t.Fatalf("a stale strength result replaced the meter: %+v", e.meter)
+	}
+	d.clearField()
+	d.typeText(testAdminPassword)
+	d.waitText("meets the policy")
+	d.neverShown(testAdminPassword)
+}
+
+func TestSkipRecordsTheReasonForTheReport(t *testing.T) {
+	t.Parallel()
+	opts := testOptions(t, fakeCamera(t))
+	d := newDriver(t, opts, 80, 24)
+	d.connect()
+	d.gotoStep(4)
+	d.key("ctrl+s")
+	d.waitText("Why is this step skipped?")
+	d.key("enter") // empty: not accepted
+	d.expectText("Why is this step skipped?")
+	d.typeText("done by the network team")
+	d.key("enter")
+	d.waitText("Step 5 of 22 ·")
+	d.expectText("Step 4 skipped: done by the network team")
+	st, ok, err := session.LoadState(opts.OutDir)
+	if err != nil || !ok {
+		t.Fatalf("no state file: %v", err)
+	}
+	found := false
+	for _, r := range st.Steps {
+		if r.ID == "user-groups" && r.Skipped == "done by the network team" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("the skip reason is not recorded: %+v", st.Steps)
+	}
+	if !d.m.w.outcomes[3].skipped {
+		t.Fatal("the progress does not show step 4 as skipped")
+	}
+}
+
+func TestGuardRefusalIsExplainedBeforeAnythingIsWritten(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 80, 24)
+	d.connect()
+	d.gotoStep(11)
+	d.clearField()
+	d.typeText("8080")
+	d.key("enter")
+	d.key("y") // keep plain HTTP on (it stays on 8080); y also submits
+	d.waitText("mxwizard will not do this")
+	d.expectText("HTTP and HTTPS cannot share port 8080", "Nothing was written to the camera", "Change the answers")
+	d.key("enter") // change the answers
+	d.waitText("HTTPS port")
+}
+
+func TestCtrlCAsksBeforeLeavingWithUnsavedChanges(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 80, 24)
+	d.connect()
+	d.key("ctrl+c")
+	if !d.quit {
+		t.Fatal("ctrl+c without changes did not leave")
+	}
+
+	d = newDriver(t, testOptions(t, fakeCamera(t)), 80, 24)
+	d.connect()
+	d.gotoStep(9) // web crawling: a one-question step
+	d.key("enter")
+	d.waitText("Apply these changes")
+	d.key("enter")
+	d.waitText("Now:")
+	d.key("ctrl+c")
+	d.expectText("Leave mxwizard?", "Changes not stored to permanent memory are lost at the next reboot", "Stay and continue", "Leave now")
+	if d.quit {
+		t.Fatal("left without asking")
+	}
+	d.key("enter") // stay
+	d.expectText("Now:")
+	d.key("ctrl+c")
+	d.key("2") // leave
+	if !d.quit || !d.m.Result().Canceled || !d.m.Result().Unsaved {
+		t.Fatalf("leave did not end the program as canceled with unsaved changes: %+v", d.m.Result())
+	}
+}
+
+func TestResizingKeepsEveryScreenInsideTheTerminal(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 120, 40)
+	d.connect()
+	for _, size := range [][2]int{{80, 24}, {100, 30}, {80, 24}} {
+		d.send(windowSize(size[0], size[1]))
+		d.expectText("Read-only check")
+	}
+	d.gotoStep(14) // a multi-select
+	d.send(windowSize(120, 40))
+	d.send(windowSize(80, 24))
+	d.expectText("Report errors and reboots by", "email", "liveimage")
+	d.gotoStep(7)
+	d.send(windowSize(70, 20))
+	d.expectText("Allowed addresses")
+}
+
+func TestResumeOffersTheInterruptedSessionAndContinuesThere(t *testing.T) {
+	t.Parallel()
+	addr := fakeCamera(t)
+	base := t.TempDir()
+	opts := testOptions(t, addr)
+	opts.OutDir, opts.BaseDir, opts.NoResume = "", base, false
+	d := newDriver(t, opts, 80, 24)
+	d.connect()
+	d.key("enter") // step 1
+	d.waitText("Step 1 of 22 ·")
+	d.key("enter") // nothing to change
+	d.waitText("Step 2 of 22 ·")
+	d.key("enter")
+	d.waitText("Step 3 of 22 ·")
+	d.key("down")
+	d.key("enter")
+	d.typeText(testAdminPassword)
+	d.key("enter")
+	d.typeText(testAdminPassword)
+	d.key("enter")
+	d.waitText("Apply these changes")
+	d.key("enter")
+	d.waitText("Now:")
+	d.key("ctrl+c")
+	d.key("2") // leave with unsaved changes: the camera keeps running with them
+
+	// The next start: same camera, same directory.
+	opts2 := opts
+	d2 := newDriver(t, opts2, 80, 24)
+	d2.key("enter")
+	d2.key("enter")
+	d2.key("enter")
+	d2.waitText("An earlier session of this camera did not finish")
+	d2.expectText("Continue at step 4")
+	d2.key("enter")
+	d2.waitText("passphrase of the earlier session")
+	d2.typeText(testPassphrase)
+	d2.key("enter")
+	d2.waitText("Resumed:")
+	d2.expectText("enter: continue at step 4")
+	d2.key("enter")
+	d2.waitText("Step 4 of 22 ·")
+	if !d2.m.w.outcomes[2].applied {
+		t.Fatal("step 3 of the earlier session is not taken over")
+	}
+	d2.neverShown(testAdminPassword)
+	dirs, _ := filepath.Glob(filepath.Join(base, "mxwizard-*"))
+	if len(dirs) != 1 {
+		t.Fatalf("want the one directory of the interrupted run, got %v", dirs)
+	}
+
+	// The camera reboots without the changes being stored: the next start
+	// names step 3 as done before but failing now, and offers to redo it.
+	d2.key("ctrl+c")
+	d2.key("2")
+	c, err := camera.New(camera.Options{Address: addr, Password: secret.New(testAdminPassword), Known: opts.Known})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Reboot(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	d3 := newDriver(t, opts, 80, 24)
+	d3.key("enter")
+	d3.key("enter")
+	d3.key("enter")
+	d3.waitText("An earlier session of this camera did not finish")
+	d3.key("enter")
+	d3.waitText("passphrase of the earlier session")
+	d3.typeText(testPassphrase)
+	d3.key("enter")
+	d3.waitText("Done before, failing now: step 3")
+	d3.expectText("Continue at step 4", "Redo step 3 first")
+	d3.key("2")
+	d3.waitText("Step 3 of 22 ·")
+}
+
+func TestFactoryResetNeedsTheSerialNumberTyped(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 80, 24)
+	d.connect()
+	d.gotoStep(3)
+	d.key("down")
+	d.key("enter")
+	d.typeText(testAdminPassword)
+	d.key("enter")
+	d.typeText(testAdminPassword)
+	d.key("enter")
+	d.waitText("Apply these changes")
+	d.key("enter")
+	d.waitText("Now:")
+
+	// The camera no longer has the factory password: step 2 asks.
+	d.gotoStep(2)
+	d.expectText("Reset this camera to factory defaults?", "type the camera's serial number")
+	d.key("y")
+	d.waitText("Type the camera's serial number (10.8.0.123) to confirm")
+	d.typeText("10.8.0.12")
+	d.key("enter")
+	d.waitText("the serial number typed does not match 10.8.0.123")
+	d.key("y")
+	d.waitText("Type the camera's serial number")
+	d.typeText("10.8.0.123")
+	d.key("enter")
+	d.waitText("Plan: exactly this will be written")
+	d.expectText("reset the whole configuration to factory defaults", "ALL settings are lost")
+	d.key("esc") // back to the answers: nothing was reset
+	d.waitText("Reset this camera to factory defaults?")
+	if d.m.w.outcomes[1].applied {
+		t.Fatal("the reset was applied without confirming the plan")
+	}
+}
