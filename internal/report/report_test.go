@@ -76,7 +76,8 @@ func TestAuditFormats(t *testing.T) {
 }
 
 func TestHandoverRendersEveryStepAndChecklist(t *testing.T) {
-	h := &Handover{Camera: "https://10.0.0.1", Model: "M73", Started: time.Now(), Finished: time.Now(), Requests: 29,
+	h := &Handover{
+		Camera: "https://10.0.0.1", Model: "M73", Started: time.Now(), Finished: time.Now(), Requests: 29,
 		Steps: []HandoverStep{
 			{Step: 3, Title: "Change the default admin password", Before: Finding{"fail", "factory password"}, After: Finding{"pass", "changed"}, Changes: []string{"set users/admin/password = ********"}},
 			{Step: 18, Title: "Avoid exposure", Before: Finding{"manual", ""}, After: Finding{"manual", "recorded"}, Skipped: "customer decides later"},
