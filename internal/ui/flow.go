@@ -72,15 +72,10 @@ func (w *wizard) beforeProbe() tea.Cmd {
 
 func (w *wizard) onProbe(msg probeMsg) tea.Cmd {
 	w.stopBusy()
-	var fe *camera.FingerprintError
-	switch {
-	case errors.As(msg.err, &fe) && fe.Pinned == "":
-		return w.show(newFingerprintPage(w, fe.Camera, fe.Received))
-	case errors.As(msg.err, &fe):
-		return w.show(newChangedFingerprintPage(w, fe))
-	case errors.Is(msg.err, camera.ErrInsecureCredentials):
-		return w.show(newPlainHTTPPage(w, "The camera asks for the password in plain text (Basic authentication) over this HTTP connection."))
-	case msg.err != nil:
+	if cmd, ok := w.trustProblem(msg.err); ok {
+		return cmd
+	}
+	if msg.err != nil {
 		return w.show(newConnectPage(w, secret.Redact(msg.err.Error(), w.pw)))
 	}
 	w.identity = msg.identity
@@ -88,6 +83,21 @@ func (w *wizard) onProbe(msg probeMsg) tea.Cmd {
 		return w.open()
 	}
 	return w.show(newPassphrasePage(w, false, ""))
+}
+
+// trustProblem shows the page for a connection that needs the person's
+// decision first: an unknown or changed certificate, or Basic over HTTP.
+func (w *wizard) trustProblem(err error) (tea.Cmd, bool) {
+	var fe *camera.FingerprintError
+	switch {
+	case errors.As(err, &fe) && fe.Pinned == "":
+		return w.show(newFingerprintPage(w, fe.Camera, fe.Received)), true
+	case errors.As(err, &fe):
+		return w.show(newChangedFingerprintPage(w, fe)), true
+	case errors.Is(err, camera.ErrInsecureCredentials):
+		return w.show(newPlainHTTPPage(w, "The camera asks for the password in plain text (Basic authentication) over this HTTP connection.")), true
+	}
+	return nil, false
 }
 
 // open opens the session.
@@ -98,14 +108,10 @@ func (w *wizard) open() tea.Cmd {
 
 func (w *wizard) onOpened(msg openedMsg) tea.Cmd {
 	w.stopBusy()
-	var fe *camera.FingerprintError
+	if cmd, ok := w.trustProblem(msg.err); ok {
+		return cmd
+	}
 	switch {
-	case errors.As(msg.err, &fe) && fe.Pinned == "":
-		return w.show(newFingerprintPage(w, fe.Camera, fe.Received))
-	case errors.As(msg.err, &fe):
-		return w.show(newChangedFingerprintPage(w, fe))
-	case errors.Is(msg.err, camera.ErrInsecureCredentials):
-		return w.show(newPlainHTTPPage(w, "The camera asks for the password in plain text (Basic authentication) over this HTTP connection."))
 	case errors.Is(msg.err, backup.ErrWrongPassphrase) && w.resume != nil:
 		return w.show(newPassphrasePage(w, true, "This passphrase does not open the interrupted session's secrets file: use the one given then."))
 	case msg.err != nil:
