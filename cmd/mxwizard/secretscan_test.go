@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,30 +13,13 @@ import (
 	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
 )
 
-// lockedBuffer collects the simulated camera's request log from its goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestNoSecretInAnythingMxwizardWrites runs a full hardening with known
 // secrets and scans every byte mxwizard wrote (stdout, stderr, every file of
 // --out, the state, the known-cameras file) and everything the simulated
 // camera logged, for each secret.
 func TestNoSecretInAnythingMxwizardWrites(t *testing.T) {
-	reqLog := &lockedBuffer{}
+	reqLog := &camsimtest.LogBuffer{}
 	srv := camsimtest.NewServer(t, camsim.ServerOptions{RequestLog: reqLog})
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")

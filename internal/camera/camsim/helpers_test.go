@@ -138,20 +138,3 @@ func closedWithoutAnswer(r result) bool {
 	return r.err != nil && r.status == 0
 }
 
-// lockedBuffer is a request log the test can read while cameras write.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}

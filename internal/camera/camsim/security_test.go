@@ -17,7 +17,7 @@ import (
 )
 
 func TestNoPasswordOrSecretIsKeptOrShownInPlainText(t *testing.T) {
-	reqLog := &lockedBuffer{}
+	reqLog := &camsimtest.LogBuffer{}
 	dir := t.TempDir()
 	cam, plain, _ := camsimtest.New(t, camsim.Options{Log: reqLog, StateDir: dir})
 	const (

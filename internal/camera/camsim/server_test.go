@@ -114,7 +114,7 @@ func TestServerStateDirIsAPowerCycle(t *testing.T) {
 }
 
 func TestServerRunsCamerasOnConsecutiveAddresses(t *testing.T) {
-	reqLog := &lockedBuffer{}
+	reqLog := &camsimtest.LogBuffer{}
 	srv := camsimtest.NewServer(t, camsim.ServerOptions{Count: 3, RequestLog: reqLog})
 	urls := srv.URLs()
 	if len(urls) != 3 {

@@ -16,6 +16,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,4 +96,26 @@ func WaitReady(t testing.TB, cam *camsim.Camera, timeout time.Duration) {
 		}
 		t.Fatalf("simulated camera: %v", err)
 	}
+}
+
+// LogBuffer collects a simulated camera's request log (ServerOptions.
+// RequestLog, Options.Log) while the cameras write to it from their own
+// goroutines; String reads it at any time.
+type LogBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+// Write implements io.Writer.
+func (l *LogBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns everything written so far.
+func (l *LogBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
