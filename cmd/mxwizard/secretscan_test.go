@@ -13,7 +13,6 @@ import (
 	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
 )
 
-
 // TestNoSecretInAnythingMxwizardWrites runs a full hardening with known
 // secrets and scans every byte mxwizard wrote (stdout, stderr, every file of
 // --out, the state, the known-cameras file) and everything the simulated

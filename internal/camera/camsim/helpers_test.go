@@ -137,4 +137,3 @@ func (c *clock) Advance(d time.Duration) {
 func closedWithoutAnswer(r result) bool {
 	return r.err != nil && r.status == 0
 }
-
