@@ -186,7 +186,10 @@ func writeApplyResults(w io.Writer, results []applyResult, format string) error 
 		if r.AddressAfter != "" && r.AddressAfter != r.Address {
 			fmt.Fprintf(&b, " -> now at %s", r.AddressAfter)
 		}
-		fmt.Fprintf(&b, "  (%d requests)\n", r.Requests)
+		if r.Requests > 0 {
+			fmt.Fprintf(&b, "  (%d requests)", r.Requests)
+		}
+		b.WriteString("\n")
 		for _, s := range r.Steps {
 			fmt.Fprintf(&b, "  %-8s %2d %s: %s\n", strings.ToUpper(s.Result), s.Step, s.ID, s.Detail)
 		}
@@ -228,7 +231,7 @@ func planCameras(ctx context.Context, w io.Writer, addrs []string, prof *profile
 			info := st.Info()
 			p, err := eng.PlanStep(st, snap)
 			if err != nil {
-				fmt.Fprintf(w, "  %2d %s: REFUSED: %s\n", info.Number, info.Title, err)
+				fmt.Fprintf(w, "  %2d %s: %s\n", info.Number, info.Title, err)
 				worst = exitRefused
 				continue
 			}

@@ -171,7 +171,7 @@ type GuardError struct {
 }
 
 func (e *GuardError) Error() string {
-	msg := fmt.Sprintf("step %d refused: %s", e.Step, e.Reason)
+	msg := "refused: " + e.Reason
 	if e.Hint != "" {
 		msg += "\n  try: " + e.Hint
 	}
