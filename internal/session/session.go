@@ -248,6 +248,12 @@ func (s *Session) ApplyAll(ctx context.Context) error {
 // PlanStep plans one step against the current snapshot.
 func (s *Session) PlanStep(st steps.Step) (*steps.Plan, error) { return s.Engine.PlanStep(st, s.Snap) }
 
+// PlanTentative plans one step for the installer to confirm: its secrets
+// (from pending, else generated) join the run only when the plan is applied.
+func (s *Session) PlanTentative(st steps.Step, pending map[string]secret.Secret) (*steps.Plan, error) {
+	return s.Engine.PlanTentative(st, s.Snap, pending)
+}
+
 // ApplyStep applies exactly plan (the one shown to the installer; nil plans
 // now), or records the step as skipped when skip is a reason. The state
 // file is updated after every step.

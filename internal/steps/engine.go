@@ -136,9 +136,23 @@ func safeCheck(st Step, s *Snapshot) (f Finding) {
 	return st.Check(s)
 }
 
-// PlanStep computes one step's plan.
+// PlanStep computes one step's plan; the secrets it resolves or generates
+// join the run at once (apply plans everything first and saves all secrets
+// in one write-ahead).
 func (e *Engine) PlanStep(st Step, s *Snapshot) (*Plan, error) {
 	return st.Plan(s, e.Profile, e.Secrets)
+}
+
+// PlanTentative computes a plan to show before the installer decides: the
+// secrets it needs come from the run, then from pending (typed but not yet
+// applied), else are generated, and join the run only if Apply gets this
+// plan. A step the installer skips leaves no secret behind.
+func (e *Engine) PlanTentative(st Step, s *Snapshot, pending map[string]secret.Secret) (*Plan, error) {
+	fork := e.Secrets.Fork()
+	for name, v := range pending {
+		fork.Set(name, v)
+	}
+	return st.Plan(s, e.Profile, fork)
 }
 
 // PendingReboot reports whether an applied change waits for a reboot.
@@ -154,6 +168,9 @@ func (e *Engine) SetPendingReboot(v bool) { e.pendingReboot = v }
 func (e *Engine) Apply(ctx context.Context, st Step, s *Snapshot, p *Plan) (*Snapshot, Finding, error) {
 	if p.Empty() {
 		return s, safeCheck(st, s), nil
+	}
+	for name, v := range p.Secrets {
+		e.Secrets.Set(name, v) // the plan's secrets join the run now
 	}
 	if e.BeforeWrite != nil {
 		if err := e.BeforeWrite(ctx, p); err != nil {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/profile"
-	"github.com/mxwizard/mxwizard/internal/secret"
 )
 
 // QuestionKind says how the wizard asks a question.
@@ -25,7 +24,8 @@ const (
 
 // Question is something the installer answers for a step. Steps describe
 // their questions as data; the wizard renders them, and Set writes the
-// answer into the profile (or SetSecret into the run's secrets).
+// answer into the profile. An AskSecret answer is passed, under SecretName, to
+// Engine.PlanTentative and joins the run when the plan is applied.
 type Question struct {
 	ID      string
 	Prompt  string
@@ -44,9 +44,6 @@ type Question struct {
 	// profile as answered so far (e.g. a server name only when OpenVPN is needed).
 	When func(p *profile.Profile) bool
 }
-
-// SetSecret stores a typed or generated secret for q.
-func (q Question) SetSecret(g *Secrets, v secret.Secret) { g.Set(q.SecretName, v) }
 
 func yes(v string) bool { return v == "yes" || v == "true" || v == "y" }
 

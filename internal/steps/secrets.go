@@ -47,6 +47,20 @@ func (g *Secrets) Resolve(name string, ref profile.SecretRef) (secret.Secret, er
 	return v, nil
 }
 
+// Fork returns a store that starts with every secret recorded so far and
+// generates with the same generator, but whose new secrets stay its own. Plan
+// a step with a fork to show the installer a plan whose secrets join the run
+// only when that plan is applied (Engine.Apply commits them).
+func (g *Secrets) Fork() *Secrets {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	f := &Secrets{values: make(map[string]secret.Secret, len(g.values)), Generate: g.Generate}
+	for k, v := range g.values {
+		f.values[k] = v
+	}
+	return f
+}
+
 // Set records a secret chosen elsewhere (typed by the installer).
 func (g *Secrets) Set(name string, v secret.Secret) {
 	g.mu.Lock()

@@ -160,3 +160,36 @@ func TestQuestionsWriteTheirAnswersIntoTheProfile(t *testing.T) {
 		t.Error("a threshold of 1 was accepted")
 	}
 }
+
+func TestTentativePlansLeaveNoSecretUntilApplied(t *testing.T) {
+	n := 0
+	gen := NewSecrets(func() (secret.Secret, error) { n++; return secret.New("Gen-Secret-" + string(rune('A'+n)) + "9!x"), nil })
+	eng := &Engine{Profile: profile.Default(), Secrets: gen}
+	s := &Snapshot{Config: mustConfig(t, "SECTION users\nadmin=group=admins:pwhash=x\nENDSECTION users\n"), User: "admin", FactoryPassword: true}
+	typed := secret.New("Typed-Pass-42!zq")
+	p, err := eng.PlanTentative(adminPassword{}, s, map[string]secret.Secret{"admin_password": typed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Secrets["admin_password"].Equal(typed) {
+		t.Fatal("the plan does not carry the typed password")
+	}
+	if _, ok := gen.Get("admin_password"); ok {
+		t.Fatal("a tentative plan put its secret into the run")
+	}
+	if _, err := eng.PlanTentative(recordingKey{}, &Snapshot{Config: mustConfig(t, "")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(gen.Names()) != 0 {
+		t.Fatalf("a generated secret of a tentative plan joined the run: %v", gen.Names())
+	}
+}
+
+func mustConfig(t *testing.T, text string) *camera.Config {
+	t.Helper()
+	c, err := camera.ParseConfig([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

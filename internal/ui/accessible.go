@@ -442,7 +442,7 @@ func (a *accessible) step(i int) (int, error) {
 			return 0, err
 		}
 		a.say("Planning ...")
-		pm := a.wait(planCmd(w.sess, p.step, i, 1, p.pending, w.opts.Generate)).(planMsg)
+		pm := a.wait(planCmd(w.sess, p.step, i, 1, p.pending)).(planMsg)
 		p.plan, p.planErr = pm.plan, pm.err
 		var items []menuItem
 		if pm.err != nil {
@@ -459,7 +459,7 @@ func (a *accessible) step(i int) (int, error) {
 		switch id {
 		case "apply":
 			a.say("Applying ...")
-			msg := a.wait(applyCmd(w.ctx, w.sess, p.step, i, p.plan, p.qs, "")).(appliedMsg)
+			msg := a.wait(applyCmd(w.ctx, w.sess, p.step, i, p.plan, "")).(appliedMsg)
 			if msg.err != nil {
 				a.say("Applying failed: nothing more was written.", secret.Redact(msg.err.Error(), w.pw, w.pass))
 				continue
@@ -485,7 +485,7 @@ func (a *accessible) step(i int) (int, error) {
 					return 0, err
 				}
 			}
-			msg := a.wait(applyCmd(w.ctx, w.sess, p.step, i, nil, p.qs, reason)).(appliedMsg)
+			msg := a.wait(applyCmd(w.ctx, w.sess, p.step, i, nil, reason)).(appliedMsg)
 			if msg.err != nil {
 				a.say(msg.err.Error())
 				continue

@@ -175,27 +175,17 @@ func openCmd(ctx context.Context, o session.Options) tea.Cmd {
 	}
 }
 
-// planCmd plans one step against the session's snapshot. The plan is made
-// with a scratch copy of the run's secrets plus the answers not yet
-// confirmed, so that a secret typed for a step the installer then skips
-// never reaches the secrets file; applyCmd commits the plan's secrets.
-func planCmd(s *session.Session, st steps.Step, index, seq int, pending map[string]secret.Secret, gen func() (secret.Secret, error)) tea.Cmd {
+// planCmd plans one step against the session's snapshot with the answers
+// not yet confirmed (Session.PlanTentative): a secret typed for a step the
+// installer then skips never reaches the run or the secrets file.
+func planCmd(s *session.Session, st steps.Step, index, seq int, pending map[string]secret.Secret) tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer func() {
 			if r := recover(); r != nil {
 				msg = planMsg{index: index, seq: seq, err: errors.New("internal error while planning: " + strings.TrimSpace(toString(r)))}
 			}
 		}()
-		scratch := steps.NewSecrets(gen)
-		for _, name := range s.Engine.Secrets.Names() {
-			if v, ok := s.Engine.Secrets.Get(name); ok {
-				scratch.Set(name, v)
-			}
-		}
-		for name, v := range pending {
-			scratch.Set(name, v)
-		}
-		p, err := st.Plan(s.Snap, s.Engine.Profile, scratch)
+		p, err := s.PlanTentative(st, pending)
 		return planMsg{index: index, seq: seq, plan: p, err: err}
 	}
 }
@@ -210,24 +200,10 @@ func toString(v any) string {
 	return "panic"
 }
 
-// applyCmd commits the plan's secrets to the run and applies exactly that
-// plan (or records the step as skipped when reason is set).
-func applyCmd(ctx context.Context, s *session.Session, st steps.Step, index int, plan *steps.Plan, questions []steps.Question, reason string) tea.Cmd {
+// applyCmd applies exactly that plan (the engine commits its secrets to the
+// run), or records the step as skipped when reason is set.
+func applyCmd(ctx context.Context, s *session.Session, st steps.Step, index int, plan *steps.Plan, reason string) tea.Cmd {
 	return func() tea.Msg {
-		if reason == "" && plan != nil {
-			for name, v := range plan.Secrets {
-				committed := false
-				for _, q := range questions {
-					if q.Kind == steps.AskSecret && q.SecretName == name {
-						q.SetSecret(s.Engine.Secrets, v)
-						committed = true
-					}
-				}
-				if !committed {
-					s.Engine.Secrets.Set(name, v)
-				}
-			}
-		}
 		err := s.ApplyStep(ctx, st, plan, reason)
 		v := sessionOf(s)
 		msg := appliedMsg{index: index, skipped: reason != "", view: v, err: err}

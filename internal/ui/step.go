@@ -139,7 +139,7 @@ func (p *stepPage) requestPlan() tea.Cmd {
 		pending[k] = v
 	}
 	return tea.Batch(w.startBusy(fmt.Sprintf("planning step %d", p.idx+1)),
-		planCmd(w.sess, p.step, p.idx, p.planSeq, pending, w.opts.Generate))
+		planCmd(w.sess, p.step, p.idx, p.planSeq, pending))
 }
 
 func (p *stepPage) update(msg tea.Msg) tea.Cmd {
@@ -190,7 +190,7 @@ func (p *stepPage) update(msg tea.Msg) tea.Cmd {
 			}
 			p.phase, p.skipping = phaseApplying, true
 			return tea.Batch(w.startBusy(fmt.Sprintf("recording that step %d is skipped", p.idx+1)),
-				applyCmd(w.ctx, w.sess, p.step, p.idx, nil, p.qs, strings.TrimSpace(p.reason)))
+				applyCmd(w.ctx, w.sess, p.step, p.idx, nil, strings.TrimSpace(p.reason)))
 		case p.phase == phaseSecret:
 			return p.updateEntry(msg)
 		}
@@ -231,7 +231,7 @@ func (p *stepPage) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		case "apply":
 			p.phase = phaseApplying
 			return tea.Batch(w.startBusy(fmt.Sprintf("applying step %d", p.idx+1)),
-				applyCmd(w.ctx, w.sess, p.step, p.idx, p.plan, p.qs, "")), true
+				applyCmd(w.ctx, w.sess, p.step, p.idx, p.plan, "")), true
 		case "retry":
 			return p.requestPlan(), true
 		case "answers":
