@@ -163,7 +163,10 @@ func TestQuestionsWriteTheirAnswersIntoTheProfile(t *testing.T) {
 
 func TestTentativePlansLeaveNoSecretUntilApplied(t *testing.T) {
 	n := 0
-	gen := NewSecrets(func() (secret.Secret, error) { n++; return secret.New("Gen-Secret-" + string(rune('A'+n)) + "9!x"), nil })
+	gen := NewSecrets(func() (secret.Secret, error) {
+		n++
+		return secret.New("Gen-Secret-" + string(rune('A'+n)) + "9!x"), nil
+	})
 	eng := &Engine{Profile: profile.Default(), Secrets: gen}
 	s := &Snapshot{Config: mustConfig(t, "SECTION users\nadmin=group=admins:pwhash=x\nENDSECTION users\n"), User: "admin", FactoryPassword: true}
 	typed := secret.New("Typed-Pass-42!zq")
