@@ -111,8 +111,9 @@ func auditOne(ctx context.Context, addr string, o camera.Options) report.AuditCa
 		return res
 	}
 	res.Model, res.Serial, res.Firmware = snap.Identity.Model, snap.Identity.Serial, snap.Identity.Firmware
+	all := steps.All()
 	for i, f := range steps.CheckAll(snap) {
-		info := steps.All()[i].Info()
+		info := all[i].Info()
 		res.Checks = append(res.Checks, report.Check{Step: info.Number, ID: info.ID, Title: info.Title, Status: string(f.Status), Detail: f.Detail})
 	}
 	return res

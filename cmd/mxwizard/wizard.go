@@ -77,13 +77,6 @@ func wireRootWizard(root *cobra.Command) {
 	root.RunE = func(cmd *cobra.Command, args []string) error { return f.run(cmd, args) }
 }
 
-// runWizard is the wizard as a RunE with default flags (for a root command
-// that does not register the wizard's flags).
-func runWizard(cmd *cobra.Command, args []string) error {
-	f := wizardFlags{user: camera.FactoryUser, bootTimeout: 5 * time.Minute}
-	return f.run(cmd, args)
-}
-
 func (f *wizardFlags) run(cmd *cobra.Command, args []string) error {
 	if len(args) > 1 {
 		return withCode(exitRefused, errors.New("give at most one camera address"))

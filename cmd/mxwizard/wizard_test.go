@@ -83,7 +83,7 @@ func TestRootWithoutCommandRunsTheWizard(t *testing.T) {
 	if code != exitRefused || !strings.Contains(errOut, `unknown command "aduit"`) {
 		t.Fatalf("a mistyped command: exit %d, stderr %q", code, errOut)
 	}
-	code, _, _ = runCmd(t, &cobra.Command{Use: "mxwizard", RunE: runWizard}, "a", "b")
+	code, _, _ = runCmd(t, newWizardCmd(), "a", "b")
 	if code != exitRefused {
 		t.Fatalf("two addresses: exit %d", code)
 	}

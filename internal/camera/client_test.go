@@ -13,6 +13,7 @@ import (
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
+	"github.com/mxwizard/mxwizard/internal/certs"
 	"github.com/mxwizard/mxwizard/internal/secret"
 )
 
@@ -170,11 +171,10 @@ func TestErrorsSayWhatHappened(t *testing.T) {
 	})
 	t.Run("a camera that stalls", func(t *testing.T) {
 		cam, _, tlsSrv := camsimtest.New(t)
-		cam.SetFaults(camsim.Faults{StallRequest: 1})
+		cam.SetFaults(camsim.Faults{Hook: func(int, *http.Request) camsim.Fault { return camsim.FaultStall }})
 		c, _ := camera.New(camera.Options{Address: tlsSrv.URL, Password: factory, AcceptNew: true, Timeout: 300 * time.Millisecond, Retries: 1})
-		_, err := c.Identity(ctx(t))
-		if !errors.Is(err, camera.ErrTimeout) && err != nil {
-			t.Fatalf("got %v", err)
+		if _, err := c.Identity(ctx(t)); !errors.Is(err, camera.ErrTimeout) {
+			t.Fatalf("got %v, want ErrTimeout", err)
 		}
 	})
 	t.Run("a camera answering 5xx", func(t *testing.T) {
@@ -239,10 +239,52 @@ func TestRebootMovesToTheNewPortAndScheme(t *testing.T) {
 
 func TestCertificateUploadIsActiveAfterReboot(t *testing.T) {
 	cam, _, tlsSrv := camsimtest.New(t)
-	c, _ := camera.New(camera.Options{Address: tlsSrv.URL, Password: factory, AcceptNew: true})
-	pemBytes, err := c.ReadCertificate(ctx(t))
-	if err != nil || !strings.Contains(string(pemBytes), "BEGIN CERTIFICATE") || strings.Contains(string(pemBytes), "PRIVATE KEY") {
-		t.Fatalf("read certificate: %v %q", err, pemBytes)
+	known := camera.NewKnownCamerasInMemory()
+	c, _ := camera.New(camera.Options{Address: tlsSrv.URL, Password: factory, Known: known, AcceptNew: true})
+	if _, err := c.Identity(ctx(t)); err != nil {
+		t.Fatal(err)
 	}
-	_ = cam
+	factoryFP := c.Fingerprint()
+	key, err := certs.GenerateKey(certs.ECDSAP256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _, err := certs.SelfSigned(key, certs.NewSubject("", "127.0.0.1"), 0, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := (&certs.Pair{Cert: cert, Key: key}).BundlePEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	newFP := certs.FingerprintSHA256(cert.Raw)
+	if err := c.PinNext(cert); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.UploadCertificate(ctx(t), bundle); err != nil {
+		t.Fatalf("upload: %v", err)
+	}
+	slot, err := c.ReadCertificate(ctx(t))
+	if err != nil || !strings.Contains(string(slot), "BEGIN CERTIFICATE") || strings.Contains(string(slot), "PRIVATE KEY") {
+		t.Fatalf("read certificate: %v", err)
+	}
+	// Before the reboot the factory certificate is still served and trusted.
+	c.ForgetAuthentication()
+	if _, err := c.Identity(ctx(t)); err != nil || c.Fingerprint() != factoryFP {
+		t.Fatalf("before the reboot: %v, fingerprint %s", err, c.Fingerprint())
+	}
+	if err := c.Reboot(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	camsimtest.WaitReady(t, cam, 10*time.Second)
+	c.ForgetAuthentication()
+	if _, err := c.Identity(ctx(t)); err != nil {
+		t.Fatalf("after the reboot the uploaded certificate is not trusted: %v", err)
+	}
+	if c.Fingerprint() != newFP {
+		t.Fatalf("after the reboot the camera presents %s, want the uploaded %s", c.Fingerprint(), newFP)
+	}
+	if pinned, _ := known.Lookup("127.0.0.1"); pinned != newFP {
+		t.Fatalf("the pin was not moved to the new certificate: %s", pinned)
+	}
 }

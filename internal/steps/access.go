@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/profile"
@@ -29,8 +30,10 @@ type FirmwareList struct {
 	Lines []FirmwareLine `json:"lines"`
 }
 
-// BundledFirmware reads the firmware list shipped in the binary.
-func BundledFirmware() FirmwareList {
+// BundledFirmware is the firmware list shipped in the binary, read once.
+func BundledFirmware() FirmwareList { return bundledFirmware() }
+
+var bundledFirmware = sync.OnceValue(func() FirmwareList {
 	data, err := firmwareFS.ReadFile("firmware.json")
 	if err != nil {
 		panic(err) // embedded at build time
@@ -40,7 +43,7 @@ func BundledFirmware() FirmwareList {
 		panic(fmt.Sprintf("bundled firmware.json: %v", err))
 	}
 	return l
-}
+})
 
 // CompareFirmware compares two versions like MX-V7.3.5.35 part by part.
 // ok is false when either is not such a version.

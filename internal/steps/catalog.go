@@ -29,16 +29,6 @@ func All() []Step {
 	}
 }
 
-// ByID finds a step by its stable ID.
-func ByID(id string) (Step, bool) {
-	for _, s := range All() {
-		if s.Info().ID == id {
-			return s, true
-		}
-	}
-	return nil, false
-}
-
 // Checklist items of the guide that live outside the camera.
 var (
 	// VMSChecklist is the guide's "VMS Configuration" section.
