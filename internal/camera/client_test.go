@@ -288,3 +288,41 @@ func TestCertificateUploadIsActiveAfterReboot(t *testing.T) {
 		t.Fatalf("the pin was not moved to the new certificate: %s", pinned)
 	}
 }
+
+// TestCloseClosesTheConnection proves Close reaches the connection under the
+// authenticating transport: the camera sees its connection closed, rather
+// than left open until the idle timeout (one per camera of a fleet audit).
+func TestCloseClosesTheConnection(t *testing.T) {
+	cam := camsim.New(camsim.Options{})
+	t.Cleanup(cam.Close)
+	closed := make(chan struct{}, 4)
+	srv := httptest.NewUnstartedServer(cam)
+	srv.Config.ConnContext = cam.ConnContext
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateClosed {
+			closed <- struct{}{}
+		}
+	}
+	srv.TLS = cam.TLSConfig()
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+
+	c, err := camera.New(camera.Options{Address: srv.URL, Password: factory, AcceptNew: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Identity(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-closed:
+		t.Fatal("the connection closed before Close was called")
+	default:
+	}
+	c.Close()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close left the connection open")
+	}
+}
