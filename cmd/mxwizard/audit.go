@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -46,15 +45,22 @@ Exit status: 0 nothing fails, 1 a check fails, 2 a camera could not be checked.`
 			if err != nil {
 				return withCode(exitRefused, err)
 			}
-			a := auditAll(cmd.Context(), addrs, concurrency, func(addr string) camera.Options {
+			aw, err := report.NewAuditWriter(cmd.OutOrStdout(), format)
+			if err != nil {
+				return withCode(exitRefused, err)
+			}
+			err = auditAll(cmd.Context(), addrs, concurrency, func(addr string) camera.Options {
 				o := camOpts(addr)
 				o.Retries = 1 // a fleet audit moves on rather than waits
 				return o
-			})
-			if err := report.WriteAudit(cmd.OutOrStdout(), a, format); err != nil {
-				return withCode(exitRefused, err)
+			}, aw.Camera)
+			if err == nil {
+				err = aw.Close()
 			}
-			if code := a.ExitCode(); code != 0 {
+			if err != nil {
+				return withCode(exitRefused, fmt.Errorf("writing the audit: %w", err))
+			}
+			if code := aw.ExitCode(); code != 0 {
 				return silentExit(code)
 			}
 			return nil
@@ -76,24 +82,55 @@ func validFormat(f string, allowed []string) bool {
 	return false
 }
 
-// auditAll checks the cameras with at most concurrency at once, keeping
-// the order of addrs in the result.
-func auditAll(ctx context.Context, addrs []string, concurrency int, opts func(string) camera.Options) *report.Audit {
-	out := &report.Audit{Cameras: make([]report.AuditCamera, len(addrs))}
-	sem := make(chan struct{}, concurrency)
-	var wg sync.WaitGroup
-	for i, addr := range addrs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			out.Cameras[i] = auditOne(ctx, addr, opts(addr))
-		}()
+// auditAll checks the cameras, at most concurrency at once, and hands each
+// result to emit in the order of addrs as soon as it and every camera before
+// it are done. At most auditWindow(concurrency) results wait for an earlier,
+// slower camera; past that no further camera is started, so memory stays
+// the same for ten cameras or ten thousand. After emit fails the remaining
+// cameras are not asked; auditAll returns emit's first error.
+func auditAll(ctx context.Context, addrs []string, concurrency int, opts func(string) camera.Options, emit func(report.AuditCamera) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	window := auditWindow(concurrency)
+	ring := make([]chan report.AuditCamera, window)
+	for i := range ring {
+		ring[i] = make(chan report.AuditCamera, 1)
 	}
-	wg.Wait()
-	return out
+	slots := make(chan struct{}, window)        // results started and not yet emitted
+	running := make(chan struct{}, concurrency) // cameras being checked
+	go func() {
+		for i, addr := range addrs {
+			slots <- struct{}{}
+			running <- struct{}{}
+			go func() {
+				defer func() { <-running }()
+				if ctx.Err() != nil {
+					ring[i%window] <- report.AuditCamera{Address: addr, Checks: []report.Check{}, Error: "not checked: the audit was stopped before this camera"}
+					return
+				}
+				ring[i%window] <- auditOne(ctx, addr, opts(addr))
+			}()
+		}
+	}()
+	var first error
+	for i := range addrs {
+		res := <-ring[i%window]
+		<-slots
+		if first != nil {
+			continue
+		}
+		if err := emit(res); err != nil {
+			first = err
+			cancel()
+		}
+	}
+	return first
 }
+
+// auditWindow is how many results may wait for an earlier camera: enough
+// that one slow camera does not stall the others for long, bounded so that
+// memory does not grow with the fleet.
+func auditWindow(concurrency int) int { return 4 * concurrency }
 
 func auditOne(ctx context.Context, addr string, o camera.Options) report.AuditCamera {
 	res := report.AuditCamera{Address: addr, Checks: []report.Check{}}

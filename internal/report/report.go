@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"sort"
 	"strings"
 	"time"
 )
@@ -44,9 +43,7 @@ type Audit struct {
 func (a *Audit) Counts() map[string]int {
 	out := map[string]int{}
 	for _, c := range a.Cameras {
-		for _, ch := range c.Checks {
-			out[ch.Status]++
-		}
+		c.addCounts(out)
 	}
 	return out
 }
@@ -56,116 +53,47 @@ func (a *Audit) Counts() map[string]int {
 func (a *Audit) ExitCode() int {
 	code := 0
 	for _, c := range a.Cameras {
-		if c.Error != "" {
-			return 2
-		}
-		for _, ch := range c.Checks {
-			if ch.Status == "fail" || ch.Status == "error" {
-				code = 1
-			}
-		}
+		code = max(code, c.exitCode())
 	}
 	return code
+}
+
+func (c AuditCamera) addCounts(counts map[string]int) {
+	for _, ch := range c.Checks {
+		counts[ch.Status]++
+	}
+}
+
+// exitCode is this camera's part of the audit's exit status.
+func (c AuditCamera) exitCode() int {
+	if c.Error != "" {
+		return 2
+	}
+	for _, ch := range c.Checks {
+		if ch.Status == "fail" || ch.Status == "error" {
+			return 1
+		}
+	}
+	return 0
 }
 
 // Formats lists the audit output formats.
 var Formats = []string{"text", "json", "markdown", "html"}
 
-// WriteAudit renders the audit in one of Formats.
+// WriteAudit renders a whole audit in one of Formats. A fleet audit streams
+// instead, camera by camera, through an AuditWriter.
 func WriteAudit(w io.Writer, a *Audit, format string) error {
-	switch format {
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(a)
-	case "text":
-		return auditText(w, a)
-	case "markdown":
-		return auditMarkdown(w, a)
-	case "html":
-		return auditHTML.Execute(w, a)
+	aw, err := NewAuditWriter(w, format)
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats, ", "))
-}
-
-func auditText(w io.Writer, a *Audit) error {
-	var b strings.Builder
 	for _, c := range a.Cameras {
-		fmt.Fprintf(&b, "%s  %s  serial %s  firmware %s\n", c.Address, orDash(c.Model), orDash(c.Serial), orDash(c.Firmware))
-		if c.Error != "" {
-			fmt.Fprintf(&b, "  ERROR  %s\n\n", indent(c.Error, "         "))
-			continue
-		}
-		for _, ch := range c.Checks {
-			fmt.Fprintf(&b, "  %-11s %2d  %s\n", strings.ToUpper(ch.Status), ch.Step, ch.Title)
-			if ch.Status != "pass" && ch.Detail != "" {
-				fmt.Fprintf(&b, "                  %s\n", ch.Detail)
-			}
-		}
-		b.WriteString("\n")
-	}
-	counts := a.Counts()
-	keys := make([]string, 0, len(counts))
-	for k := range counts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
-	}
-	unreachable := 0
-	for _, c := range a.Cameras {
-		if c.Error != "" {
-			unreachable++
+		if err := aw.Camera(c); err != nil {
+			return err
 		}
 	}
-	fmt.Fprintf(&b, "%d cameras checked (%d could not be checked): %s\n", len(a.Cameras), unreachable, strings.Join(parts, ", "))
-	_, err := io.WriteString(w, b.String())
-	return err
+	return aw.Close()
 }
-
-func indent(s, pad string) string { return strings.ReplaceAll(s, "\n", "\n"+pad) }
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", "\\|", "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
-}
-
-func auditMarkdown(w io.Writer, a *Audit) error {
-	var b strings.Builder
-	b.WriteString("# MOBOTIX hardening audit\n\n")
-	for _, c := range a.Cameras {
-		fmt.Fprintf(&b, "## %s\n\nModel %s, serial %s, firmware %s\n\n", mdEscape(c.Address), mdEscape(orDash(c.Model)), mdEscape(orDash(c.Serial)), mdEscape(orDash(c.Firmware)))
-		if c.Error != "" {
-			fmt.Fprintf(&b, "**Could not be checked:** %s\n\n", mdEscape(c.Error))
-			continue
-		}
-		b.WriteString("| # | Step | Status | Detail |\n|---|---|---|---|\n")
-		for _, ch := range c.Checks {
-			fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", ch.Step, mdEscape(ch.Title), ch.Status, mdEscape(ch.Detail))
-		}
-		b.WriteString("\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-var auditHTML = template.Must(template.New("audit").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>MOBOTIX hardening audit</title>
-<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}.pass{color:#060}.fail{color:#a00;font-weight:bold}.manual{color:#850}.error{color:#a00}</style></head>
-<body><h1>MOBOTIX hardening audit</h1>
-{{range .Cameras}}<h2>{{.Address}}</h2><p>Model {{.Model}}, serial {{.Serial}}, firmware {{.Firmware}}</p>
-{{if .Error}}<p class="error">Could not be checked: {{.Error}}</p>{{else}}<table><tr><th>#</th><th>Step</th><th>Status</th><th>Detail</th></tr>
-{{range .Checks}}<tr><td>{{.Step}}</td><td>{{.Title}}</td><td class="{{.Status}}">{{.Status}}</td><td>{{.Detail}}</td></tr>
-{{end}}</table>{{end}}{{end}}</body></html>
-`))
 
 // Finding is a status with its detail.
 type Finding struct {

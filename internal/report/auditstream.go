@@ -1,0 +1,188 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strings"
+)
+
+// AuditWriter writes an audit report one camera at a time, so that the
+// report of a fleet is never held in memory whole: each camera is written
+// as soon as it is known and then forgotten, except for the counts that the
+// summary and the exit status need. The output is the same as WriteAudit's.
+type AuditWriter struct {
+	w      io.Writer
+	format string
+
+	cameras     int
+	unreachable int
+	counts      map[string]int
+	exitCode    int
+	err         error // the first write error; every later call returns it
+}
+
+// NewAuditWriter starts an audit report in one of Formats on w. Nothing is
+// written until the first camera or Close.
+func NewAuditWriter(w io.Writer, format string) (*AuditWriter, error) {
+	if !slices.Contains(Formats, format) {
+		return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats, ", "))
+	}
+	return &AuditWriter{w: w, format: format, counts: map[string]int{}}, nil
+}
+
+// Camera writes one camera's result.
+func (aw *AuditWriter) Camera(c AuditCamera) error {
+	if aw.err != nil {
+		return aw.err
+	}
+	if aw.cameras == 0 {
+		aw.write(aw.header())
+	}
+	aw.cameras++
+	if c.Error != "" {
+		aw.unreachable++
+	}
+	c.addCounts(aw.counts)
+	aw.exitCode = max(aw.exitCode, c.exitCode())
+
+	var b strings.Builder
+	switch aw.format {
+	case "text":
+		cameraText(&b, c)
+	case "json":
+		if aw.cameras > 1 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    ")
+		js, err := json.MarshalIndent(c, "    ", "  ")
+		if err != nil {
+			aw.err = err
+			return err
+		}
+		b.Write(js)
+	case "markdown":
+		cameraMarkdown(&b, c)
+	case "html":
+		if err := auditHTMLCamera.Execute(&b, c); err != nil {
+			aw.err = err
+			return err
+		}
+	}
+	aw.write(b.String())
+	return aw.err
+}
+
+// Close writes the end of the report (the text format's summary line) and
+// returns the first error met while writing.
+func (aw *AuditWriter) Close() error {
+	if aw.err != nil {
+		return aw.err
+	}
+	if aw.cameras == 0 {
+		aw.write(aw.header())
+	}
+	switch aw.format {
+	case "text":
+		aw.write(aw.summaryText())
+	case "json":
+		if aw.cameras == 0 {
+			aw.write("]\n}\n")
+		} else {
+			aw.write("\n  ]\n}\n")
+		}
+	case "html":
+		aw.write("</body></html>\n")
+	}
+	return aw.err
+}
+
+// ExitCode is the audit's exit status over the cameras written so far: 0
+// nothing fails, 1 a check fails, 2 a camera could not be checked.
+func (aw *AuditWriter) ExitCode() int { return aw.exitCode }
+
+func (aw *AuditWriter) write(s string) {
+	if aw.err == nil && s != "" {
+		_, aw.err = io.WriteString(aw.w, s)
+	}
+}
+
+func (aw *AuditWriter) header() string {
+	switch aw.format {
+	case "json":
+		return "{\n  \"cameras\": ["
+	case "markdown":
+		return "# MOBOTIX hardening audit\n\n"
+	case "html":
+		return auditHTMLHead
+	}
+	return ""
+}
+
+func (aw *AuditWriter) summaryText() string {
+	keys := make([]string, 0, len(aw.counts))
+	for k := range aw.counts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d %s", aw.counts[k], k))
+	}
+	return fmt.Sprintf("%d cameras checked (%d could not be checked): %s\n", aw.cameras, aw.unreachable, strings.Join(parts, ", "))
+}
+
+func cameraText(b *strings.Builder, c AuditCamera) {
+	fmt.Fprintf(b, "%s  %s  serial %s  firmware %s\n", c.Address, orDash(c.Model), orDash(c.Serial), orDash(c.Firmware))
+	if c.Error != "" {
+		fmt.Fprintf(b, "  ERROR  %s\n\n", indent(c.Error, "         "))
+		return
+	}
+	for _, ch := range c.Checks {
+		fmt.Fprintf(b, "  %-11s %2d  %s\n", strings.ToUpper(ch.Status), ch.Step, ch.Title)
+		if ch.Status != "pass" && ch.Detail != "" {
+			fmt.Fprintf(b, "                  %s\n", ch.Detail)
+		}
+	}
+	b.WriteString("\n")
+}
+
+func cameraMarkdown(b *strings.Builder, c AuditCamera) {
+	fmt.Fprintf(b, "## %s\n\nModel %s, serial %s, firmware %s\n\n", mdEscape(c.Address), mdEscape(orDash(c.Model)), mdEscape(orDash(c.Serial)), mdEscape(orDash(c.Firmware)))
+	if c.Error != "" {
+		fmt.Fprintf(b, "**Could not be checked:** %s\n\n", mdEscape(c.Error))
+		return
+	}
+	b.WriteString("| # | Step | Status | Detail |\n|---|---|---|---|\n")
+	for _, ch := range c.Checks {
+		fmt.Fprintf(b, "| %d | %s | %s | %s |\n", ch.Step, mdEscape(ch.Title), ch.Status, mdEscape(ch.Detail))
+	}
+	b.WriteString("\n")
+}
+
+const auditHTMLHead = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>MOBOTIX hardening audit</title>
+<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}.pass{color:#060}.fail{color:#a00;font-weight:bold}.manual{color:#850}.error{color:#a00}</style></head>
+<body><h1>MOBOTIX hardening audit</h1>
+`
+
+var auditHTMLCamera = template.Must(template.New("camera").Parse(`<h2>{{.Address}}</h2><p>Model {{.Model}}, serial {{.Serial}}, firmware {{.Firmware}}</p>
+{{if .Error}}<p class="error">Could not be checked: {{.Error}}</p>{{else}}<table><tr><th>#</th><th>Step</th><th>Status</th><th>Detail</th></tr>
+{{range .Checks}}<tr><td>{{.Step}}</td><td>{{.Title}}</td><td class="{{.Status}}">{{.Status}}</td><td>{{.Detail}}</td></tr>
+{{end}}</table>{{end}}
+`))
+
+func indent(s, pad string) string { return strings.ReplaceAll(s, "\n", "\n"+pad) }
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
+}

@@ -1,0 +1,95 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestAuditJSONStreamEqualsTheWholeDocument: the JSON written camera by
+// camera is byte for byte what encoding/json makes of the whole audit, so
+// the contract of `audit --format json` did not move when it began to stream.
+func TestAuditJSONStreamEqualsTheWholeDocument(t *testing.T) {
+	for _, a := range []*Audit{sampleAudit(), {Cameras: []AuditCamera{}}, {Cameras: sampleAudit().Cameras[:1]}} {
+		var got bytes.Buffer
+		if err := WriteAudit(&got, a, "json"); err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(a); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("streamed JSON differs from the whole document:\n%s\nwant:\n%s", got.String(), want.String())
+		}
+	}
+}
+
+func TestAuditWriterCountsWhatItWrote(t *testing.T) {
+	var b bytes.Buffer
+	aw, err := NewAuditWriter(&b, "text")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := sampleAudit()
+	if err := aw.Camera(a.Cameras[0]); err != nil {
+		t.Fatal(err)
+	}
+	if aw.ExitCode() != 1 {
+		t.Fatalf("after a failing check: exit %d, want 1", aw.ExitCode())
+	}
+	if !strings.Contains(b.String(), "10.0.0.1") {
+		t.Fatalf("the first camera was not written at once:\n%s", b.String())
+	}
+	if err := aw.Camera(a.Cameras[1]); err != nil {
+		t.Fatal(err)
+	}
+	if err := aw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if aw.ExitCode() != a.ExitCode() {
+		t.Fatalf("exit %d, the whole audit says %d", aw.ExitCode(), a.ExitCode())
+	}
+	last := strings.TrimSpace(b.String()[strings.LastIndex(strings.TrimSpace(b.String()), "\n")+1:])
+	if last != "2 cameras checked (1 could not be checked): 1 fail, 1 pass" {
+		t.Fatalf("summary line = %q", last)
+	}
+}
+
+type failingWriter struct{ n int }
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if f.n == 0 {
+		return 0, errors.New("disk full")
+	}
+	f.n--
+	return len(p), nil
+}
+
+// TestAuditWriterReportsAWriteError: a closed pipe or a full disk stops the
+// report with the error, at the camera where it happened and at Close.
+func TestAuditWriterReportsAWriteError(t *testing.T) {
+	for _, f := range Formats {
+		aw, err := NewAuditWriter(&failingWriter{n: 1}, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := sampleAudit()
+		err1 := aw.Camera(a.Cameras[0])
+		err2 := aw.Camera(a.Cameras[1])
+		errClose := aw.Close()
+		if err1 == nil && err2 == nil {
+			t.Fatalf("%s: no error from a failing writer", f)
+		}
+		if errClose == nil || !strings.Contains(errClose.Error(), "disk full") {
+			t.Fatalf("%s: Close returned %v, want the write error", f, errClose)
+		}
+	}
+	if _, err := NewAuditWriter(&bytes.Buffer{}, "pdf"); err == nil || !strings.Contains(err.Error(), "use one of") {
+		t.Fatalf("an unknown format: %v", err)
+	}
+}
