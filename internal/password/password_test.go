@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/trustelem/zxcvbn"
-
 	"github.com/mxwizard/mxwizard/internal/secret"
 )
 
@@ -200,7 +198,7 @@ func TestCameraAndUserWordsAddNoStrength(t *testing.T) {
 	}
 	t.Run("zxcvbn alone would accept the vendor name with a year, the policy does not", func(t *testing.T) {
 		const pw = "mobotix2024!A"
-		if s := zxcvbn.PasswordStrength(pw, cameraWords).Score; s < MinScore {
+		if s := rate(pw, cameraWords).Score; s < MinScore {
 			t.Skipf("zxcvbn alone now scores %d; the known-word rule is no longer what rejects it", s)
 		}
 		if judge(pw, Inputs{}).OK {
@@ -332,7 +330,7 @@ func TestEvaluateLive(t *testing.T) {
 		check      func(t *testing.T, live Result)
 	}{
 		{
-			name:       "zxcvbn sees only the first 64 characters, so a weak head is flagged live",
+			name:       "the live meter rates only the first LiveLimit characters, so a weak head is flagged live",
 			pw:         weakHead + "Kx7!mQp2vZr#Ht5&Wd9@Lb3",
 			wantLiveOK: false, wantFullOK: true,
 			check: func(t *testing.T, live Result) {

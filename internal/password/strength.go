@@ -5,7 +5,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/trustelem/zxcvbn"
 	"github.com/trustelem/zxcvbn/match"
 )
 
@@ -38,7 +37,7 @@ type strength struct {
 // words cut out.
 func estimate(pw string, in Inputs) strength {
 	words := knownWords(in)
-	full := zxcvbn.PasswordStrength(pw, words)
+	full := rate(pw, words)
 	st := strength{score: full.Score}
 	reasons := patternReasons(pw, full.Sequence)
 
@@ -47,7 +46,7 @@ func estimate(pw string, in Inputs) strength {
 		rest := cut(pw, spans)
 		restScore := 0
 		if rest != "" {
-			r := zxcvbn.PasswordStrength(rest, words)
+			r := rate(rest, words)
 			restScore = r.Score
 			reasons = append(reasons, patternReasons(rest, r.Sequence)...)
 		}
