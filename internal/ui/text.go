@@ -14,7 +14,9 @@ func wrap(text string, width int) string {
 	if width < 10 {
 		width = 10
 	}
-	return ansi.Wrap(text, width, " ")
+	// A word longer than the line (a certificate fingerprint, an address)
+	// breaks after a colon rather than anywhere: AB:CD never becomes A / B:CD.
+	return ansi.Wrap(text, width, " :")
 }
 
 // indent wraps text to width and indents every line by n spaces; the first
