@@ -34,18 +34,10 @@ type AuditCamera struct {
 	Requests int64   `json:"requests"`
 }
 
-// Audit is the result of `mxwizard audit`.
+// Audit is the result of `mxwizard audit` as one document: the shape of its
+// JSON. The command itself streams it through an AuditWriter.
 type Audit struct {
 	Cameras []AuditCamera `json:"cameras"`
-}
-
-// Counts returns how many checks have each status, over all cameras.
-func (a *Audit) Counts() map[string]int {
-	out := map[string]int{}
-	for _, c := range a.Cameras {
-		c.addCounts(out)
-	}
-	return out
 }
 
 // ExitCode is 0 when nothing fails, 1 when a check fails, 2 when a camera
