@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -24,10 +25,12 @@ func newAuditCmd() *cobra.Command {
 		Use:   "audit [flags] ADDRESS...",
 		Short: "Check cameras against the 22 steps, read-only",
 		Long: `audit checks every camera step of the hardening guide on one or many cameras
-at once and changes nothing. Each camera costs two requests: its
-configuration and its web server log.
+at once and changes nothing. Each camera costs three requests: the login
+challenge, its configuration and its web server log. The report is written
+camera by camera as the checks finish, in the order given.
 
-Exit status: 0 nothing fails, 1 a check fails, 2 a camera could not be checked.`,
+Exit status: 0 nothing fails, 1 a check fails, 2 a camera could not be checked,
+130 interrupted (the report still names every camera, those not checked as such).`,
 		Example: `  MXWIZARD_PASSWORD=... mxwizard audit --accept-new 192.168.1.10 192.168.1.11
   mxwizard audit --hosts cameras.txt --format json > audit.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -59,6 +62,9 @@ Exit status: 0 nothing fails, 1 a check fails, 2 a camera could not be checked.`
 			}
 			if err != nil {
 				return withCode(exitRefused, fmt.Errorf("writing the audit: %w", err))
+			}
+			if cmd.Context().Err() != nil {
+				return withCode(exitCanceled, errors.New("interrupted: the report is complete, and names each camera that was not checked"))
 			}
 			if code := aw.ExitCode(); code != 0 {
 				return silentExit(code)

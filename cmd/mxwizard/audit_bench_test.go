@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -97,7 +99,11 @@ func TestAuditAllKeepsOrderAndReportsEveryCamera(t *testing.T) {
 
 // stallingListener accepts connections and never answers, like a camera
 // that hangs; it closes them when the test ends.
-func stallingListener(t *testing.T) string {
+func stallingListener(t *testing.T) string { return stallingListenerThen(t, func() {}) }
+
+// stallingListenerThen is a stallingListener that calls accepted for each
+// connection it takes.
+func stallingListenerThen(t *testing.T, accepted func()) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -114,6 +120,7 @@ func stallingListener(t *testing.T) string {
 			mu.Lock()
 			conns = append(conns, c)
 			mu.Unlock()
+			accepted()
 		}
 	}()
 	t.Cleanup(func() {
@@ -188,5 +195,34 @@ func TestAuditAllStopsAskingWhenTheOutputFails(t *testing.T) {
 	}
 	if n := asked.Load(); n >= int64(len(addrs)) {
 		t.Fatalf("all %d cameras were asked after the output failed", n)
+	}
+}
+
+// TestAuditInterruptedSaysSoAndEndsTheReport: ctrl+c during a fleet audit
+// (the context main cancels) leaves a complete, valid report on standard
+// output, naming the cameras not checked, and exits 130 with a word on
+// standard error.
+func TestAuditInterruptedSaysSoAndEndsTheReport(t *testing.T) {
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{Count: 2})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var once sync.Once
+	stall := stallingListenerThen(t, func() { once.Do(cancel) }) // ctrl+c while this camera hangs
+	urls := srv.URLs()
+	t.Setenv(envPassword, "meinsm")
+	out, errOut, code := runCLIContext(t, ctx, "audit", "--format", "json", "--concurrency", "1", "--accept-new",
+		"--known-cameras", t.TempDir()+"/known", urls[0].HTTPS, stall, urls[1].HTTPS)
+	if code != exitCanceled || !strings.Contains(errOut, "interrupted") {
+		t.Fatalf("exit %d, stderr %q; want 130 and a word about the interruption", code, errOut)
+	}
+	var a report.Audit
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("the report is not valid JSON: %v\n%s", err, out)
+	}
+	if len(a.Cameras) != 3 || a.Cameras[0].Error != "" || len(a.Cameras[0].Checks) != 22 {
+		t.Fatalf("want the first camera checked and all three listed: %+v", a.Cameras)
+	}
+	if !strings.Contains(a.Cameras[2].Error, "not checked") {
+		t.Fatalf("the camera after the interruption: error %q, want 'not checked'", a.Cameras[2].Error)
 	}
 }

@@ -19,13 +19,19 @@ import (
 // main would use.
 func runCLI(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return runCLIContext(t, ctx, args...)
+}
+
+// runCLIContext is runCLI with the context main would cancel on ctrl+c.
+func runCLIContext(t *testing.T, ctx context.Context, args ...string) (string, string, int) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetOut(&stdout)
 	root.SetErr(&stderr)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
 	err := root.ExecuteContext(ctx)
 	code := exitOK
 	var se silentExit
