@@ -235,17 +235,15 @@ func l33tMatches(pw string, dicts []*dictionaries) []*match.Match {
 		subbed := translate(pw, sub)
 		// A substring with no substitution in it is the plain dictionary
 		// match, which the check below would drop: it is not looked up.
-		var changed []int // changed[k]: substitutions in subbed[:k]
-		if len(subbed) == len(pw) {
-			changed = make([]int, len(pw)+1)
-			for k := range len(pw) {
-				changed[k+1] = changed[k]
-				if pw[k] != subbed[k] {
-					changed[k+1]++
-				}
+		// (Symbols and letters are single bytes: positions do not move.)
+		changed := make([]int, len(pw)+1) // changed[k]: substitutions in subbed[:k]
+		for k := range len(pw) {
+			changed[k+1] = changed[k]
+			if pw[k] != subbed[k] {
+				changed[k+1]++
 			}
 		}
-		skip := func(i, j int) bool { return changed != nil && changed[j+1] == changed[i] }
+		skip := func(i, j int) bool { return changed[j+1] == changed[i] }
 		for _, m := range substringMatches(subbed, dicts, skip) {
 			token := pw[m.I : m.J+1]
 			if strings.ToLower(token) == m.MatchedWord {
