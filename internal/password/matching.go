@@ -425,18 +425,19 @@ var (
 // guesses of what is repeated.
 func repeatMatches(pw string) []*match.Match {
 	var out []*match.Match
-	// regexp2 counts in runes; matches count in bytes.
+	// regexp2 starts at a byte offset but reports runes; matches count in
+	// bytes. last counts runes.
 	byteAt := make([]int, 0, len(pw)+1)
 	for b := range pw {
 		byteAt = append(byteAt, b)
 	}
 	byteAt = append(byteAt, len(pw))
 	for last := 0; last < len(byteAt)-1; {
-		greedy, err := repeatGreedy.FindStringMatchStartingAt(pw, last)
+		greedy, err := repeatGreedy.FindStringMatchStartingAt(pw, byteAt[last])
 		if err != nil || greedy == nil {
 			break
 		}
-		lazy, err := repeatLazy.FindStringMatchStartingAt(pw, last)
+		lazy, err := repeatLazy.FindStringMatchStartingAt(pw, byteAt[last])
 		if err != nil || lazy == nil {
 			break
 		}
