@@ -156,7 +156,7 @@ func TestAuditAllHoldsABoundedNumberOfResults(t *testing.T) {
 				break
 			}
 		}
-		return camera.Options{Address: addr, Password: pw, AcceptNew: true, Retries: 1, Timeout: time.Second}
+		return camera.Options{Address: addr, Password: pw, AcceptNew: true, Retries: 1, Timeout: 3 * time.Second}
 	}, func(c report.AuditCamera) error {
 		if want := addrs[emitted.Load()]; c.Address != want {
 			return fmt.Errorf("result for %s written where %s belongs", c.Address, want)
