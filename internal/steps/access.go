@@ -438,8 +438,6 @@ func (webCrawling) Check(s *Snapshot) Finding {
 
 func (w webCrawling) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error) {
 	pl := &Plan{Step: w.Info()}
-	if s.Value(camera.SecPageOptions, camera.KeyRobots) != p.WebCrawling {
-		pl.Params = append(pl.Params, param(camera.SecPageOptions, camera.KeyRobots, p.WebCrawling))
-	}
+	pl.setDiffering(s, camera.SecPageOptions, setting{camera.KeyRobots, p.WebCrawling})
 	return pl, nil
 }

@@ -136,15 +136,8 @@ func (a ipAccess) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, erro
 		txt = append(txt, r.String())
 	}
 	want := strings.Join(txt, ",")
-	if s.Value(camera.SecIPAccess, camera.KeyIPRules) != want {
-		pl.Params = append(pl.Params, param(camera.SecIPAccess, camera.KeyIPRules, want))
-	}
-	if s.Value(camera.SecIPAccess, camera.KeyIPNoMatch) != noMatch {
-		pl.Params = append(pl.Params, param(camera.SecIPAccess, camera.KeyIPNoMatch, noMatch))
-	}
-	if s.Value(camera.SecIPAccess, camera.KeyIPEnable) != "1" {
-		pl.Params = append(pl.Params, param(camera.SecIPAccess, camera.KeyIPEnable, "1"))
-	}
+	pl.setDiffering(s, camera.SecIPAccess, setting{camera.KeyIPRules, want},
+		setting{camera.KeyIPNoMatch, noMatch}, setting{camera.KeyIPEnable, "1"})
 	if len(pl.Params) == 0 {
 		pl.Notes = nil
 	}
