@@ -241,6 +241,14 @@ func (d *driver) neverShown(s string) {
 	}
 }
 
+// typeOwnPassword answers a step's "New password" question with the second
+// choice, "Type my own", and leaves the focus in the password field.
+func (d *driver) typeOwnPassword() {
+	d.t.Helper()
+	d.key("down")
+	d.key("enter")
+}
+
 // clearField empties the focused text field.
 func (d *driver) clearField() {
 	d.t.Helper()
