@@ -394,17 +394,7 @@ func (a *accessible) overview() {
 	for i, st := range w.all {
 		a.say(fmt.Sprintf("Step %d, %s: %s", i+1, statusText(w.shownStatus(i)), st.Info().Title))
 	}
-	counts := map[steps.Status]int{}
-	for i := range w.all {
-		counts[w.shownStatus(i)]++
-	}
-	var sum []string
-	for _, s := range []steps.Status{steps.Fail, steps.Manual, steps.Pass, statusRecorded, statusSkipped, steps.Unsupported, steps.Error} {
-		if counts[s] > 0 {
-			sum = append(sum, strconv.Itoa(counts[s])+" "+statusText(s))
-		}
-	}
-	a.say("In all: " + strings.Join(sum, ", ") + ".")
+	a.say("In all: " + strings.Join(w.statusCounts(statusText), ", ") + ".")
 }
 
 func statusText(s steps.Status) string {

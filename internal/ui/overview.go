@@ -108,7 +108,12 @@ func (p *overviewPage) view(width, height int) string {
 
 // counts sums up the statuses: "14 ✗ fail  5 ? check  3 ✓ pass".
 func (p *overviewPage) counts() string {
-	w := p.w
+	return strings.Join(p.w.statusCounts(p.w.st.statusWord), "  ")
+}
+
+// statusCounts counts the steps of each shown status, failures first, and
+// names each count with word: "14 fail", "5 to check", ...
+func (w *wizard) statusCounts(word func(steps.Status) string) []string {
 	counts := map[steps.Status]int{}
 	for i := range w.all {
 		counts[w.shownStatus(i)]++
@@ -116,10 +121,10 @@ func (p *overviewPage) counts() string {
 	var sum []string
 	for _, s := range []steps.Status{steps.Fail, steps.Manual, steps.Pass, statusRecorded, statusSkipped, steps.Unsupported, steps.Error} {
 		if counts[s] > 0 {
-			sum = append(sum, strconv.Itoa(counts[s])+" "+w.st.statusWord(s))
+			sum = append(sum, strconv.Itoa(counts[s])+" "+word(s))
 		}
 	}
-	return strings.Join(sum, "  ")
+	return sum
 }
 
 // stepList draws the 22 steps with their status: one column when there

@@ -80,10 +80,11 @@ func isHexN(s string, n int) bool {
 }
 
 // validName: user and group names are 3–16 of A-Z a-z 0-9 . - _ (CONFIRMED).
-func validName(s string) bool {
-	if len(s) < 3 || len(s) > 16 {
-		return false
-	}
+func validName(s string) bool { return len(s) >= 3 && len(s) <= 16 && nameChars(s) }
+
+// nameChars reports whether s holds only A-Z a-z 0-9 . - _, the characters
+// of user, group and section names.
+func nameChars(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {

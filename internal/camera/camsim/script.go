@@ -291,18 +291,7 @@ func sectionLabel(name string) string {
 	return "SECTION"
 }
 
-func validSectionName(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
+func validSectionName(s string) bool { return s != "" && len(s) <= 64 && nameChars(s) }
 
 // writeSectionLocked replaces one whole section in RAM.
 func (c *Camera) writeSectionLocked(name string, block []string) error {
