@@ -28,6 +28,17 @@ type Secrets struct {
 	MxMessageKey  secret.Secret // MxMessageSystem network key
 	Dot1xPassword secret.Secret // IEEE 802.1X password
 	OpenVPNSecret secret.Secret // OpenVPN static key or password
+	// Previous holds every value a later run replaced, newest last: a camera
+	// that lost power before the new value was stored still has the old
+	// one, and the file must still open it.
+	Previous []Previous
+}
+
+// Previous is a value the secrets file held before a run replaced it.
+type Previous struct {
+	Name     string        // the secret's name: admin_password, user:NAME, recording_key, ...
+	Value    secret.Secret // the value it had
+	Replaced time.Time     // when the run replaced it
 }
 
 // User is one camera user account in the secrets file.
@@ -52,6 +63,13 @@ type secretsWire struct {
 	MxMessageKey  string     `json:"mxmessage_key,omitempty"`
 	Dot1xPassword string     `json:"dot1x_password,omitempty"`
 	OpenVPNSecret string     `json:"openvpn_secret,omitempty"`
+	Previous      []prevWire `json:"previous,omitempty"`
+}
+
+type prevWire struct {
+	Name     string    `json:"name"`
+	Value    string    `json:"value"`
+	Replaced time.Time `json:"replaced,omitzero"`
 }
 
 type userWire struct {
@@ -81,6 +99,9 @@ func MarshalSecrets(s Secrets) ([]byte, error) {
 	}
 	for _, u := range s.Users {
 		w.Users = append(w.Users, userWire{Name: u.Name, Group: u.Group, Password: u.Password.Reveal()})
+	}
+	for _, p := range s.Previous {
+		w.Previous = append(w.Previous, prevWire{Name: p.Name, Value: p.Value.Reveal(), Replaced: p.Replaced})
 	}
 	b, err := json.MarshalIndent(w, "", "  ")
 	if err != nil {
@@ -116,6 +137,9 @@ func UnmarshalSecrets(data []byte) (Secrets, error) {
 	}
 	for _, u := range w.Users {
 		s.Users = append(s.Users, User{Name: u.Name, Group: u.Group, Password: secret.New(u.Password)})
+	}
+	for _, p := range w.Previous {
+		s.Previous = append(s.Previous, Previous{Name: p.Name, Value: secret.New(p.Value), Replaced: p.Replaced})
 	}
 	return s, nil
 }

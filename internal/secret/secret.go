@@ -5,7 +5,11 @@ package secret
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
 	"log/slog"
+	"net/url"
+	"slices"
+	"sort"
 	"strings"
 )
 
@@ -54,14 +58,67 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(Mask), nil }
 func (s Secret) LogValue() slog.Value { return slog.StringValue(Mask) }
 
 // Redact replaces every occurrence of the given secrets' values in text with
-// the mask. Use it on text that came from elsewhere (a camera reply, a wrapped
-// error) before it is shown or stored. Empty secrets are ignored.
+// the mask: the value as it is and as it travels percent-encoded (the
+// camera's script encoding, URL query and path escaping, either case of
+// hex digits), because a camera may echo a refused value in either form.
+// Use it on text that came from elsewhere (a camera reply, a wrapped error)
+// before it is shown or stored. Empty secrets are ignored.
 func Redact(text string, secrets ...Secret) string {
 	for _, s := range secrets {
 		if len(s.value) < 3 { // too short to redact without mangling text
 			continue
 		}
-		text = strings.ReplaceAll(text, s.value, Mask)
+		for _, form := range encodings(s.value) {
+			text = strings.ReplaceAll(text, form, Mask)
+		}
 	}
 	return text
+}
+
+// encodings lists the forms a value can take in text, longest first, so
+// that a shorter form never cuts a longer one in half.
+func encodings(v string) []string {
+	q, p := url.QueryEscape(v), url.PathEscape(v)
+	forms := []string{v, q, p, lowerHex(q), lowerHex(p), percentAll(v, "%%%02X"), percentAll(v, "%%%02x")}
+	var out []string
+	for _, f := range forms {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// lowerHex writes the hex digits of every %XX escape in lower case.
+func lowerHex(v string) string {
+	b := []byte(v)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = lower(b[i+1]), lower(b[i+2])
+		}
+	}
+	return string(b)
+}
+
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'F' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// percentAll encodes every byte outside A-Z a-z 0-9 - _ . ~ (the camera
+// script's encoding is of this kind).
+func percentAll(v, format string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, format, c)
+	}
+	return b.String()
 }

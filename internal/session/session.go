@@ -44,6 +44,10 @@ type Options struct {
 	Progress func(string)
 	// Tool is written into the report (name and version).
 	Tool string
+	// NewSecrets makes the run generate new passwords and keys even where
+	// the camera's secrets file holds the ones an earlier run set (apply
+	// --new-secrets). Without it, they are kept.
+	NewSecrets bool
 }
 
 // Session is one camera's hardening run.
@@ -54,12 +58,12 @@ type Session struct {
 	Start   time.Time
 	Results []report.HandoverStep
 
-	mu          sync.Mutex
-	savedSecret map[string]bool
-	files       Files
-	finished    bool
-	resumed     bool
-	rebootTo    string // where the camera answers after the reboot under way
+	mu       sync.Mutex
+	file     onFile // what the camera's secrets file holds
+	files    Files
+	finished bool
+	resumed  bool
+	rebootTo string // where the camera answers after the reboot under way
 }
 
 // Files are the paths a session wrote.
@@ -79,87 +83,124 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	if opts.Passphrase.IsZero() {
 		return nil, errors.New("no backup passphrase: set MXWIZARD_BACKUP_PASSPHRASE or use --passphrase-file")
 	}
+	// A passphrase that cannot encrypt the secrets file is refused before
+	// the camera is touched, not at the first write-ahead after other
+	// steps were written. The error is a fixed sentence: it is returned as
+	// it is, never passed through a redactor that could mask a short
+	// passphrase where it happens to occur in the sentence.
+	if err := backup.CheckPassphrase(opts.Passphrase); err != nil {
+		return nil, err
+	}
 	if opts.OutDir == "" {
 		return nil, errors.New("no output directory: use --out DIR")
 	}
 	if err := os.MkdirAll(opts.OutDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create output directory %s: %w", opts.OutDir, err)
 	}
-	s := &Session{opts: opts, Start: time.Now().UTC(), savedSecret: map[string]bool{}}
+	s := &Session{opts: opts, Start: time.Now().UTC()}
 	s.Engine = &steps.Engine{
 		Password: opts.Camera.Password, Profile: opts.Profile,
 		Secrets: steps.NewSecrets(opts.Generate), Progress: opts.Progress,
 		BootTimeout: opts.BootTimeout, PollInterval: opts.PollInterval,
+		AllowPlainHTTP: opts.Camera.AllowPlainHTTP,
 	}
 	s.Engine.BeforeWrite = s.saveSecretsAhead
 	s.Engine.BeforeReboot = func(after string) error {
 		s.rebootTo = after
 		return s.SaveState()
 	}
-	state, resuming, err := LoadState(opts.OutDir)
+	state, hasState, err := LoadState(opts.OutDir)
 	if err != nil {
 		return nil, err
 	}
-	// A state of the same camera, finished or not, says where the camera
-	// answers now and which secrets the earlier run set: running the same
-	// command again continues (or re-verifies) instead of starting blind.
-	resuming = resuming && state.Camera == opts.Camera.Address
-	if !resuming {
-		client, err := camera.New(opts.Camera)
+	if err := s.open(ctx, state, hasState); err != nil {
+		if s.Engine.Client != nil {
+			s.Engine.Client.Close()
+		}
+		return nil, s.redact(err)
+	}
+	return s, nil
+}
+
+// open connects: it continues the run the state file describes when that
+// run was on the camera the installer named (the same host; the serial is
+// compared once connected), else starts afresh. Either way it then reads
+// the camera's secrets file, found by serial, and offers its values to the
+// run.
+func (s *Session) open(ctx context.Context, state State, hasState bool) error {
+	named, err := camera.ParseAddress(s.opts.Camera.Address)
+	if err != nil {
+		return err
+	}
+	if hasState && sameHost(state, named.Hostname()) {
+		if err := s.resume(ctx, state); err != nil {
+			return err
+		}
+	} else {
+		client, err := camera.New(s.opts.Camera)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		s.Engine.Client = client
 		if s.Snap, err = s.Engine.Snapshot(ctx, true); err != nil {
-			return nil, err
+			return err
 		}
-		return s, nil
+		if hasState && !state.Finished && state.Serial != "" && state.Serial != s.Snap.Identity.Serial {
+			return fmt.Errorf("%s holds the unfinished run of another camera (serial %s at %s), this one is serial %s: finish that run first or choose another --out",
+				s.opts.OutDir, state.Serial, state.AddressNow, s.Snap.Identity.Serial)
+		}
+		if hasState && !state.Finished && state.Serial != "" && state.Serial == s.Snap.Identity.Serial {
+			// The same camera under another address: take over what the
+			// earlier run did, and reboot again if it may not have.
+			s.resumed = true
+			s.Results = state.Steps
+			s.Engine.SetPendingReboot(state.PendingReboot)
+		}
 	}
-	if err := s.resume(ctx, state); err != nil {
-		return nil, err
+	if err := s.loadSecretsFile(); err != nil {
+		return err
 	}
-	return s, nil
+	s.keepFileSecrets()
+	return nil
+}
+
+// sameHost reports whether the state's run talked to host: resume only
+// ever sends a password to the camera the installer named.
+func sameHost(st State, host string) bool {
+	for _, a := range []string{st.Camera, st.AddressNow, st.AddressAfterReboot} {
+		if a == "" {
+			continue
+		}
+		u, err := camera.ParseAddress(a)
+		if err != nil || !strings.EqualFold(u.Hostname(), host) {
+			return false
+		}
+	}
+	return st.Camera != "" || st.AddressNow != ""
 }
 
 // Resumed reports whether the session continues an interrupted one.
 func (s *Session) Resumed() bool { return s.resumed }
 
-// resume continues an interrupted session: it seeds the run's secrets from
-// the encrypted secrets file (so a password already set is not replaced by
-// a new one), finds the camera where the state says it answers now (or will
-// after the reboot the run started), logs in with the given password or,
-// when the camera refuses it, once with the admin password the run saved,
-// and takes over the steps already done and a reboot still pending.
+// resume continues an interrupted session on the camera the installer
+// named (sameHost holds): it finds the camera where the state says it
+// answers now (or will after the reboot the run started), logs in with the
+// given password or, when the camera refuses it, once with the admin
+// password on file and, when the run had reset the camera, once with the
+// factory password; it checks that the camera is the one of the state (its
+// serial), then takes over the steps done and a reboot still pending. The
+// state's addresses never get --accept-new: a certificate that is not
+// pinned there is refused.
 func (s *Session) resume(ctx context.Context, st State) error {
 	s.resumed = true
-	var saved backup.Secrets
+	var saved secret.Secret
 	if st.SecretsFile != "" && st.SecretsFile != "." {
-		path := filepath.Join(s.opts.OutDir, st.SecretsFile)
-		data, err := backup.ReadFile(path, s.opts.Passphrase)
-		switch {
-		case err == nil:
-			if saved, err = backup.UnmarshalSecrets(data); err != nil {
-				return fmt.Errorf("resume: %s: %w", path, err)
-			}
-			s.files.Secrets = path
-		case errors.Is(err, os.ErrNotExist):
-		default:
-			return fmt.Errorf("resume: open the secrets file of the interrupted run: %w", err)
+		// Only the base name: a state file cannot point outside --out.
+		f, err := readSecretsFile(filepath.Join(s.opts.OutDir, filepath.Base(st.SecretsFile)), s.opts.Passphrase)
+		if err != nil {
+			return fmt.Errorf("resume: %w", err)
 		}
-	}
-	g := s.Engine.Secrets
-	seed := map[string]secret.Secret{
-		"admin_password": saved.AdminPassword, "recording_key": saved.RecordingKey,
-		"mxmessage_key": saved.MxMessageKey, "dot1x_password": saved.Dot1xPassword,
-	}
-	for _, u := range saved.Users {
-		seed["user:"+u.Name] = u.Password
-	}
-	for name, v := range seed {
-		if !v.IsZero() {
-			g.Set(name, v)
-			s.savedSecret[name] = true
-		}
+		saved = f.values[SecretAdminPassword]
 	}
 	var addrs []string
 	for _, a := range []string{st.AddressNow, st.AddressAfterReboot, s.opts.Camera.Address} {
@@ -168,15 +209,22 @@ func (s *Session) resume(ctx context.Context, st State) error {
 		}
 	}
 	passwords := []secret.Secret{s.opts.Camera.Password}
-	if !saved.AdminPassword.IsZero() && !saved.AdminPassword.Equal(s.opts.Camera.Password) {
-		passwords = append(passwords, saved.AdminPassword)
+	for _, pw := range []secret.Secret{saved, secret.New(camera.FactoryPassword)} {
+		if pw.IsZero() || slices.ContainsFunc(passwords, pw.Equal) {
+			continue
+		}
+		if pw.Reveal() == camera.FactoryPassword && !resetApplied(st) {
+			continue // only a reset by the run brings the factory password back
+		}
+		passwords = append(passwords, pw)
 	}
 	s.Engine.PortOffset, s.Engine.KnownPortOffset = st.PortOffset, st.PortOffsetKnown
 	var lastErr error
+	refused := false
 	for _, addr := range addrs {
 		for _, pw := range passwords {
 			o := s.opts.Camera
-			o.Address, o.Password = addr, pw
+			o.Address, o.Password, o.AcceptNew = addr, pw, false
 			client, err := camera.New(o)
 			if err != nil {
 				return err
@@ -184,6 +232,10 @@ func (s *Session) resume(ctx context.Context, st State) error {
 			s.Engine.Client, s.Engine.Password = client, pw
 			s.Snap, err = s.Engine.Snapshot(ctx, true)
 			if err == nil {
+				if st.Serial != "" && s.Snap.Identity.Serial != st.Serial {
+					return fmt.Errorf("resume: the camera at %s is serial %s, but the interrupted run in %s was on serial %s: this is another camera; choose another --out for it",
+						addr, s.Snap.Identity.Serial, s.opts.OutDir, st.Serial)
+				}
 				if !st.Finished {
 					s.Results = st.Steps
 				}
@@ -195,14 +247,30 @@ func (s *Session) resume(ctx context.Context, st State) error {
 				s.progress("resuming the interrupted session at %s", addr)
 				return nil
 			}
+			client.Close()
 			lastErr = err
 			if errors.Is(err, camera.ErrUnauthorized) {
-				continue // one more try, with the password the run saved
+				refused = true
+				continue // one more try, with the next password
 			}
 			break // not reachable here: try the next address
 		}
 	}
+	if refused {
+		return fmt.Errorf("resume: the camera refused the password given%s: %w", map[bool]string{true: " and the one on file", false: ""}[len(passwords) > 1], lastErr)
+	}
 	return fmt.Errorf("resume: the camera answers on none of %s: %w", strings.Join(addrs, ", "), lastErr)
+}
+
+// resetApplied reports whether the state's run reset the camera to factory
+// defaults (step 2).
+func resetApplied(st State) bool {
+	for _, r := range st.Steps {
+		if r.ID == "factory-reset" && r.Skipped == "" && len(r.Changes) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Session) progress(format string, a ...any) {
@@ -235,7 +303,7 @@ func (s *Session) PlanAll() ([]*steps.Plan, error) {
 // written.
 func (s *Session) ApplyAll(ctx context.Context) error {
 	if _, err := s.PlanAll(); err != nil {
-		return err
+		return s.redact(err)
 	}
 	for _, st := range steps.All() {
 		if err := s.ApplyStep(ctx, st, nil, ""); err != nil {
@@ -258,6 +326,10 @@ func (s *Session) PlanTentative(st steps.Step, pending map[string]secret.Secret)
 // now), or records the step as skipped when skip is a reason. The state
 // file is updated after every step.
 func (s *Session) ApplyStep(ctx context.Context, st steps.Step, plan *steps.Plan, skip string) error {
+	return s.redact(s.applyStep(ctx, st, plan, skip))
+}
+
+func (s *Session) applyStep(ctx context.Context, st steps.Step, plan *steps.Plan, skip string) error {
 	info := st.Info()
 	before := st.Check(s.Snap)
 	rec := report.HandoverStep{
@@ -314,79 +386,11 @@ func (s *Session) fileBase() string {
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
 
-// saveSecretsAhead writes every secret known so far into the encrypted
-// secrets file before a plan that sets a new one is applied.
+// saveSecretsAhead writes the secrets a plan is about to set into the
+// camera's encrypted secrets file, before the plan is written: an
+// interruption can never leave a camera with a password nobody has.
 func (s *Session) saveSecretsAhead(_ context.Context, p *steps.Plan) error {
-	s.mu.Lock()
-	fresh := false
-	for name := range p.Secrets {
-		if !s.savedSecret[name] {
-			fresh = true
-		}
-	}
-	s.mu.Unlock()
-	if !fresh {
-		return nil
-	}
-	return s.WriteSecrets()
-}
-
-// unsavedSecrets reports whether a secret of the run is not yet in the
-// secrets file.
-func (s *Session) unsavedSecrets() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, name := range s.Engine.Secrets.Names() {
-		if !s.savedSecret[name] {
-			return true
-		}
-	}
-	return false
-}
-
-// WriteSecrets writes the encrypted secrets file with every secret of the
-// run (atomically, mode 0600).
-func (s *Session) WriteSecrets() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g := s.Engine.Secrets
-	sec := backup.Secrets{
-		Camera: s.Engine.Client.Host(), Model: s.Snap.Identity.Model, Serial: s.Snap.Identity.Serial,
-		WrittenAt: time.Now().UTC(), AdminUser: s.Engine.Client.User(),
-	}
-	for _, name := range g.Names() {
-		v, _ := g.Get(name)
-		switch {
-		case name == "admin_password":
-			sec.AdminPassword = v
-		case name == "recording_key":
-			sec.RecordingKey = v
-		case name == "mxmessage_key":
-			sec.MxMessageKey = v
-		case name == "dot1x_password":
-			sec.Dot1xPassword = v
-		case strings.HasPrefix(name, "user:"):
-			u := strings.TrimPrefix(name, "user:")
-			group := ""
-			for _, pu := range s.opts.Profile.Users {
-				if pu.Name == u {
-					group = pu.Group
-				}
-			}
-			sec.Users = append(sec.Users, backup.User{Name: u, Group: group, Password: v})
-		}
-		s.savedSecret[name] = true
-	}
-	data, err := backup.MarshalSecrets(sec)
-	if err != nil {
-		return err
-	}
-	path := filepath.Join(s.opts.OutDir, s.fileBase()+"-secrets.json.age")
-	if err := backup.WriteFile(path, data, s.opts.Passphrase); err != nil {
-		return err
-	}
-	s.files.Secrets = path
-	return nil
+	return s.recordSecrets(p.Secrets)
 }
 
 // Finish stores, reboots when needed, verifies every step again from a
@@ -394,11 +398,11 @@ func (s *Session) WriteSecrets() error {
 func (s *Session) Finish(ctx context.Context) (Files, error) {
 	snap, err := s.Engine.Finish(ctx, s.Snap)
 	if err != nil {
-		return s.files, err
+		return s.files, s.redact(err)
 	}
 	s.Snap = snap
 	if err := s.Backup(ctx); err != nil {
-		return s.files, err
+		return s.files, s.redact(err)
 	}
 	findings := steps.CheckAll(s.Snap)
 	for i, st := range steps.All() {
@@ -423,10 +427,10 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 			})
 		}
 	}
-	if s.unsavedSecrets() || s.files.Secrets == "" {
-		if err := s.WriteSecrets(); err != nil {
-			return s.files, err
-		}
+	// The password mxwizard is logged in with has just worked: it is the
+	// admin password on file (an earlier value moves to the previous ones).
+	if err := s.recordSecrets(map[string]secret.Secret{SecretAdminPassword: s.Engine.Password}); err != nil {
+		return s.files, s.redact(err)
 	}
 	if err := s.WriteReport(); err != nil {
 		return s.files, err
@@ -495,7 +499,7 @@ func (s *Session) WriteReport() error {
 	if err != nil {
 		return err
 	}
-	secrets := append(s.Engine.Secrets.All(), s.opts.Camera.Password, s.opts.Passphrase)
+	secrets := s.allSecrets()
 	for ext, data := range map[string][]byte{".md": h.Markdown(), ".json": js, ".html": html} {
 		clean := secret.Redact(string(data), secrets...)
 		if err := atomicfile.Write(base+ext, []byte(clean), 0o600); err != nil {

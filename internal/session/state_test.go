@@ -61,7 +61,7 @@ func TestWrongPassphraseOnResumeIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.WriteSecrets(); err != nil {
+	if err := s.recordSecrets(map[string]secret.Secret{SecretAdminPassword: secret.New(camera.FactoryPassword + "-new")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveState(); err != nil {

@@ -29,6 +29,16 @@ func All() []Step {
 	}
 }
 
+// ByID returns the step with the given stable ID (e.g. "admin-password").
+func ByID(id string) (Step, bool) {
+	for _, st := range All() {
+		if st.Info().ID == id {
+			return st, true
+		}
+	}
+	return nil, false
+}
+
 // Checklist items of the guide that live outside the camera.
 var (
 	// VMSChecklist is the guide's "VMS Configuration" section.

@@ -69,6 +69,13 @@ func (ct certificate) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, 
 	if cp.Mode == "keep" || ct.Check(s).Status == Pass {
 		return pl, nil
 	}
+	if s.Base == nil || s.Base.Scheme != "https" {
+		// Over HTTP the private key would cross the network in clear, and
+		// the certificate the camera presents afterwards cannot be seen:
+		// the step is not possible, it is not tried and failed.
+		pl.Notes = append(pl.Notes, "not possible without HTTPS: the private key would travel in clear and the installed certificate could not be verified; connect with https:// and run this step again")
+		return pl, nil
+	}
 	reach := []string{s.Base.Hostname()}
 	if h := s.Value(camera.SecEthernet, camera.KeyHostname); h != "" {
 		reach = append(reach, h)

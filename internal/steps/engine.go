@@ -42,6 +42,10 @@ type Engine struct {
 	// new, not yet active ports).
 	PortOffset      int
 	KnownPortOffset bool
+	// AllowPlainHTTP lets a plan send a new password or key over plain HTTP
+	// (--allow-plain-http); without it such a plan is refused before
+	// anything is written.
+	AllowPlainHTTP bool
 
 	pendingReboot bool
 	newCert       bool
@@ -140,7 +144,32 @@ func safeCheck(st Step, s *Snapshot) (f Finding) {
 // join the run at once (apply plans everything first and saves all secrets
 // in one write-ahead).
 func (e *Engine) PlanStep(st Step, s *Snapshot) (*Plan, error) {
-	return st.Plan(s, e.Profile, e.Secrets)
+	p, err := st.Plan(s, e.Profile, e.Secrets)
+	if err != nil {
+		return nil, err
+	}
+	return p, e.guardPlainHTTP(p, s)
+}
+
+// guardPlainHTTP refuses a plan that would send a secret over plain HTTP:
+// Digest protects the login, not the body of a script that sets a new
+// password or key.
+func (e *Engine) guardPlainHTTP(p *Plan, s *Snapshot) error {
+	if e.AllowPlainHTTP || s.Base == nil || s.Base.Scheme != "http" || p == nil {
+		return nil
+	}
+	secretParam := false
+	for _, prm := range p.Params {
+		secretParam = secretParam || prm.Secret
+	}
+	if len(p.Secrets) == 0 && !secretParam && p.Certificate == nil {
+		return nil
+	}
+	return &GuardError{
+		Step:   p.Step.Number,
+		Reason: "this step sends a new password or key to the camera, and the connection is plain HTTP: anyone on the network path could read it",
+		Hint:   "connect with https:// (the camera serves HTTPS unless it was switched off), or allow it on a trusted network with --allow-plain-http",
+	}
 }
 
 // PlanTentative computes a plan to show before the installer decides: the
@@ -152,7 +181,11 @@ func (e *Engine) PlanTentative(st Step, s *Snapshot, pending map[string]secret.S
 	for name, v := range pending {
 		fork.Set(name, v)
 	}
-	return st.Plan(s, e.Profile, fork)
+	p, err := st.Plan(s, e.Profile, fork)
+	if err != nil {
+		return nil, err
+	}
+	return p, e.guardPlainHTTP(p, s)
 }
 
 // PendingReboot reports whether an applied change waits for a reboot.
@@ -168,6 +201,9 @@ func (e *Engine) SetPendingReboot(v bool) { e.pendingReboot = v }
 func (e *Engine) Apply(ctx context.Context, st Step, s *Snapshot, p *Plan) (*Snapshot, Finding, error) {
 	if p.Empty() {
 		return s, safeCheck(st, s), nil
+	}
+	if err := e.guardPlainHTTP(p, s); err != nil {
+		return s, Finding{}, err
 	}
 	for name, v := range p.Secrets {
 		e.Secrets.Set(name, v) // the plan's secrets join the run now

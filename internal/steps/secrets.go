@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"sync"
 
@@ -14,8 +15,13 @@ import (
 // plan applied carry the same value. The engine saves them, encrypted,
 // before a camera is changed.
 type Secrets struct {
-	mu       sync.Mutex
-	values   map[string]secret.Secret
+	mu     sync.Mutex
+	values map[string]secret.Secret
+	// kept are the secrets an earlier run set on this camera (from its
+	// secrets file): a secret the profile leaves to "generate" takes the kept
+	// value instead of a new one, so a re-run or a re-hardening after a
+	// factory reset gives the camera back the same passwords and keys.
+	kept     map[string]secret.Secret
 	Generate func() (secret.Secret, error)
 }
 
@@ -29,6 +35,10 @@ func (g *Secrets) Resolve(name string, ref profile.SecretRef) (secret.Secret, er
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if v, ok := g.values[name]; ok {
+		return v, nil
+	}
+	if v, ok := g.kept[name]; ok && (ref.IsZero() || ref.IsGenerate()) {
+		g.values[name] = v
 		return v, nil
 	}
 	v, ok, err := ref.Resolve(name)
@@ -54,11 +64,34 @@ func (g *Secrets) Resolve(name string, ref profile.SecretRef) (secret.Secret, er
 func (g *Secrets) Fork() *Secrets {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	f := &Secrets{values: make(map[string]secret.Secret, len(g.values)), Generate: g.Generate}
+	f := &Secrets{values: make(map[string]secret.Secret, len(g.values)), kept: maps.Clone(g.kept), Generate: g.Generate}
 	for k, v := range g.values {
 		f.values[k] = v
 	}
 	return f
+}
+
+// Keep offers the value an earlier run set on this camera: Resolve returns
+// it instead of generating a new one (an env: or file: reference in the
+// profile still wins: the installer asked for that value).
+func (g *Secrets) Keep(name string, v secret.Secret) {
+	if v.IsZero() {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.kept == nil {
+		g.kept = map[string]secret.Secret{}
+	}
+	g.kept[name] = v
+}
+
+// Kept returns the value an earlier run set, if one was offered with Keep.
+func (g *Secrets) Kept(name string) (secret.Secret, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	v, ok := g.kept[name]
+	return v, ok
 }
 
 // Set records a secret chosen elsewhere (typed by the installer).

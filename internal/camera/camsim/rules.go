@@ -52,6 +52,26 @@ func secretHash(v string) string {
 	return "{SSHA256}" + hex.EncodeToString(salt) + "$" + hex.EncodeToString(sum[:])
 }
 
+// SecretMatches reports whether stored (a value the camera shows for a
+// write-only secret such as the recording key) is the hash of v. Tests use
+// it to prove that the key a secrets file holds is the one the camera has.
+func SecretMatches(stored, v string) bool {
+	rest, ok := strings.CutPrefix(stored, "{SSHA256}")
+	if !ok {
+		return false
+	}
+	saltHex, sumHex, ok := strings.Cut(rest, "$")
+	if !ok {
+		return false
+	}
+	salt, err := hex.DecodeString(saltHex)
+	if err != nil {
+		return false
+	}
+	sum := sha256.Sum256(append(salt, v...))
+	return hex.EncodeToString(sum[:]) == sumHex
+}
+
 func isSecretHash(v string) bool {
 	rest, ok := strings.CutPrefix(v, "{SSHA256}")
 	if !ok {

@@ -1,0 +1,254 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/backup"
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/secret"
+)
+
+// The names of the run's secrets, as the steps resolve them and as the
+// session maps them onto the fields of the secrets file (fileSecrets and
+// secretsFromFile are the one table between the two).
+const (
+	SecretAdminPassword = "admin_password"
+	SecretRecordingKey  = "recording_key"
+	SecretMxMessageKey  = "mxmessage_key"
+	SecretDot1xPassword = "dot1x_password"
+	secretUserPrefix    = "user:"
+)
+
+// onFile is what the camera's secrets file holds: the values by name, the
+// users' groups, and the values later runs replaced.
+type onFile struct {
+	exists   bool
+	values   map[string]secret.Secret
+	groups   map[string]string
+	previous []backup.Previous
+	header   backup.Secrets // camera, model, serial, admin user of the last write
+}
+
+// secretsPath is the camera's secrets file in the output directory, named
+// after its serial: every run for that camera reads and extends the same file.
+func (s *Session) secretsPath() string {
+	return filepath.Join(s.opts.OutDir, s.fileBase()+"-secrets.json.age")
+}
+
+// loadSecretsFile reads the camera's secrets file, if there is one. A file
+// that exists but does not open is an error: writing over it would lose
+// the passwords of an earlier run.
+func (s *Session) loadSecretsFile() error {
+	path := s.secretsPath()
+	f, err := readSecretsFile(path, s.opts.Passphrase)
+	if err != nil {
+		return err
+	}
+	if f.exists && s.Snap.Identity.Serial != "" && f.header.Serial != "" && f.header.Serial != s.Snap.Identity.Serial {
+		return fmt.Errorf("the secrets file %s belongs to camera serial %s, not to %s: move it away or choose another --out", path, f.header.Serial, s.Snap.Identity.Serial)
+	}
+	s.mu.Lock()
+	s.file = f
+	if f.exists {
+		s.files.Secrets = path
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+func readSecretsFile(path string, passphrase secret.Secret) (onFile, error) {
+	f := onFile{values: map[string]secret.Secret{}, groups: map[string]string{}}
+	data, err := backup.ReadFile(path, passphrase)
+	if errors.Is(err, os.ErrNotExist) {
+		return f, nil
+	}
+	if err != nil {
+		return f, fmt.Errorf("the secrets file of an earlier run does not open: %w (it holds that run's passwords: use its passphrase, or move the file away to start afresh)", err)
+	}
+	sec, err := backup.UnmarshalSecrets(data)
+	if err != nil {
+		return f, fmt.Errorf("%s: %w", path, err)
+	}
+	f.exists, f.header, f.previous = true, sec, sec.Previous
+	for name, v := range secretsFromFile(sec) {
+		f.values[name] = v
+	}
+	for _, u := range sec.Users {
+		f.groups[u.Name] = u.Group
+	}
+	return f, nil
+}
+
+// secretsFromFile lists the named secrets of a secrets file.
+func secretsFromFile(sec backup.Secrets) map[string]secret.Secret {
+	out := map[string]secret.Secret{}
+	add := func(name string, v secret.Secret) {
+		if !v.IsZero() {
+			out[name] = v
+		}
+	}
+	add(SecretAdminPassword, sec.AdminPassword)
+	add(SecretRecordingKey, sec.RecordingKey)
+	add(SecretMxMessageKey, sec.MxMessageKey)
+	add(SecretDot1xPassword, sec.Dot1xPassword)
+	for _, u := range sec.Users {
+		add(secretUserPrefix+u.Name, u.Password)
+	}
+	return out
+}
+
+// fileSecrets is the secrets file for values by name.
+func fileSecrets(values map[string]secret.Secret, groups map[string]string) backup.Secrets {
+	var sec backup.Secrets
+	names := make([]string, 0, len(values))
+	for name := range values {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		v := values[name]
+		switch {
+		case name == SecretAdminPassword:
+			sec.AdminPassword = v
+		case name == SecretRecordingKey:
+			sec.RecordingKey = v
+		case name == SecretMxMessageKey:
+			sec.MxMessageKey = v
+		case name == SecretDot1xPassword:
+			sec.Dot1xPassword = v
+		case strings.HasPrefix(name, secretUserPrefix):
+			u := strings.TrimPrefix(name, secretUserPrefix)
+			sec.Users = append(sec.Users, backup.User{Name: u, Group: groups[u], Password: v})
+		}
+	}
+	return sec
+}
+
+// keepFileSecrets offers every secret of the file to the run: a step whose
+// profile says "generate" sets the value the camera had, not a new one.
+func (s *Session) keepFileSecrets() {
+	if s.opts.NewSecrets {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, v := range s.file.values {
+		s.Engine.Secrets.Keep(name, v)
+	}
+}
+
+// recordSecrets merges values into the secrets file and writes it when any
+// value differs from what the file holds (by value, not by name: a password
+// generated again after a redo must reach the file). A replaced value moves
+// to the file's previous values, so nothing a camera may still have is lost.
+func (s *Session) recordSecrets(values map[string]secret.Secret) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	changed := !s.file.exists
+	for name, v := range values {
+		if v.IsZero() {
+			continue
+		}
+		if old, ok := s.file.values[name]; !ok || !old.Equal(v) {
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	now := time.Now().UTC()
+	merged := make(map[string]secret.Secret, len(s.file.values)+len(values))
+	for name, v := range s.file.values {
+		merged[name] = v
+	}
+	previous := append([]backup.Previous(nil), s.file.previous...)
+	for name, v := range values {
+		if v.IsZero() {
+			continue
+		}
+		if old, ok := merged[name]; ok && !old.Equal(v) && old.Reveal() != camera.FactoryPassword {
+			previous = append(previous, backup.Previous{Name: name, Value: old, Replaced: now})
+		}
+		merged[name] = v
+	}
+	groups := make(map[string]string, len(s.file.groups))
+	for u, g := range s.file.groups {
+		groups[u] = g
+	}
+	for _, pu := range s.opts.Profile.Users {
+		if _, ok := values[secretUserPrefix+pu.Name]; ok {
+			groups[pu.Name] = pu.Group
+		}
+	}
+	sec := fileSecrets(merged, groups)
+	sec.Camera, sec.Model, sec.Serial = s.Engine.Client.Host(), s.Snap.Identity.Model, s.Snap.Identity.Serial
+	sec.WrittenAt, sec.AdminUser, sec.Previous = now, s.Engine.Client.User(), previous
+	data, err := backup.MarshalSecrets(sec)
+	if err != nil {
+		return err
+	}
+	path := s.secretsPath()
+	if err := backup.WriteFile(path, data, s.opts.Passphrase); err != nil {
+		return err
+	}
+	s.file = onFile{exists: true, values: merged, groups: groups, previous: previous, header: sec}
+	s.files.Secrets = path
+	return nil
+}
+
+// fileHolds reports whether the secrets file holds v under name.
+func (s *Session) fileHolds(name string, v secret.Secret) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.file.values[name]
+	return ok && old.Equal(v)
+}
+
+// allSecrets is every secret this session knows, for redaction: the run's,
+// the file's (current and previous), the login password and the passphrase.
+func (s *Session) allSecrets() []secret.Secret {
+	out := []secret.Secret{s.opts.Camera.Password, s.opts.Passphrase}
+	if s.Engine != nil {
+		out = append(out, s.Engine.Secrets.All()...)
+		out = append(out, s.Engine.Password)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, v := range s.file.values {
+		out = append(out, v)
+	}
+	for _, p := range s.file.previous {
+		out = append(out, p.Value)
+	}
+	return out
+}
+
+// redactedError is an error whose message has every secret of the session
+// masked; errors.Is and errors.As still see the error it came from.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redact masks every secret the session knows in err's message (a camera
+// may echo a refused value in its error line, also percent-encoded).
+func (s *Session) redact(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	clean := secret.Redact(msg, s.allSecrets()...)
+	if clean == msg {
+		return err
+	}
+	return &redactedError{msg: clean, err: err}
+}
