@@ -49,6 +49,7 @@ func newApplyCmd() *cobra.Command {
 		format         string
 		passphraseFile string
 		bootTimeout    time.Duration
+		newSecrets     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "apply --profile FILE [flags] ADDRESS...",
@@ -111,6 +112,7 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 					Camera: camOpts(addr), Profile: prof, OutDir: dir, Passphrase: pass,
 					Generate:    func() (secret.Secret, error) { return password.Generate(0) },
 					BootTimeout: bootTimeout, Progress: progress, Tool: "mxwizard " + versionString(),
+					NewSecrets: newSecrets,
 				})
 				r.Error = secret.Redact(r.Error, camOpts(addr).Password, pass)
 				results = append(results, r)
@@ -133,6 +135,7 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 	cmd.Flags().StringVar(&outDir, "out", "", "directory for the encrypted backup, the encrypted secrets file and the report")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	cmd.Flags().StringVar(&passphraseFile, "passphrase-file", "", "read the backup passphrase from this file (else "+envPassphrase+", else a prompt)")
+	cmd.Flags().BoolVar(&newSecrets, "new-secrets", false, "generate new passwords and keys even where the camera's secrets file in --out holds those of an earlier run (VMS accounts and recordings using the old ones stop working)")
 	cmd.Flags().DurationVar(&bootTimeout, "boot-timeout", 5*time.Minute, "how long to wait for a camera to come back after a reboot")
 	return cmd
 }
