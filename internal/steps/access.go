@@ -323,6 +323,10 @@ func (u personalUsers) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Pla
 		if exists && camera.ParseProfile(cur).Get(camera.ProfGroup) == usr.Group {
 			continue
 		}
+		if exists && usr.Name == s.User && userGroup(s, usr.Name) == camera.AdminGroup && usr.Group != camera.AdminGroup {
+			return nil, &GuardError{Step: 5, Reason: "user " + usr.Name + " is the account mxwizard is logged in with: moving it out of admins would take away the rights the rest of the run needs, and the way back in",
+				Hint: "keep " + usr.Name + " in admins, or run mxwizard with another admin account (--user) and move it then"}
+		}
 		if exists && userGroup(s, usr.Name) == camera.AdminGroup && usr.Group != camera.AdminGroup && adminCount(s) <= 1 {
 			return nil, &GuardError{Step: 5, Reason: "user " + usr.Name + " is the last member of admins", Hint: "keep at least one user in admins"}
 		}

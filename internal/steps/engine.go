@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mxwizard/mxwizard/internal/camera"
@@ -101,8 +103,22 @@ func (e *Engine) Snapshot(ctx context.Context, withLog bool) (*Snapshot, error) 
 		if s.WebLog == nil {
 			s.WebLog = []camera.LogEntry{}
 		}
+		s.SeenAs = seenAs(s.WebLog, s.User)
 	}
 	return s, nil
+}
+
+// seenAs is the source address of the newest successful remote
+// configuration request of user in the log: the configuration read of this
+// very snapshot, a moment ago.
+func seenAs(log []camera.LogEntry, user string) net.IP {
+	for i := len(log) - 1; i >= 0; i-- {
+		e := log[i]
+		if e.User == user && e.Status/100 == 2 && strings.HasPrefix(e.Path, camera.PathRemoteConfig) {
+			return net.ParseIP(e.Address)
+		}
+	}
+	return nil
 }
 
 func configuredPort(cfg *camera.Config, scheme string) int {

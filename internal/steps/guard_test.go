@@ -20,7 +20,7 @@ func snapshotOf(t *testing.T, cfg string, base string) *Snapshot {
 		t.Fatal(err)
 	}
 	u, _ := url.Parse(base)
-	return &Snapshot{Config: c, Base: u, InstallerIP: net.ParseIP("192.0.2.50"), User: "admin", FactoryPassword: true}
+	return &Snapshot{Config: c, Base: u, InstallerIP: net.ParseIP("192.0.2.50"), SeenAs: net.ParseIP("192.0.2.50"), User: "admin", FactoryPassword: true}
 }
 
 const baseConfig = "SECTION webserver\nHTTP_ENABLE=1\nHTTP_PORTS=80\nHTTPS_ENABLE=1\nHTTPS_PORT=443\nRESERVED_PORTS=21,22,554\nENDSECTION webserver\n" +
@@ -91,7 +91,7 @@ func TestIPRulesNeverLockOutTheInstaller(t *testing.T) {
 	p.IPAccess.Rules = nil
 	s.InstallerIP = nil
 	_, err = ipAccess{}.Plan(s, p, gen())
-	wantGuard(t, err, "nobody could reach")
+	wantGuard(t, err, "no permanent allow rule admits anybody")
 }
 
 func TestIntrusionDetectionThatWouldLockOutIsRefused(t *testing.T) {
@@ -126,8 +126,10 @@ func TestNamesFollowTheCamerasLimits(t *testing.T) {
 	}
 	p := profile.Default()
 	p.Users = []profile.User{{Name: "admin", Group: "users"}}
+	s.User = "operator" // logged in with another account: the last-admin rule still holds
 	_, err := personalUsers{}.Plan(s, p, gen())
 	wantGuard(t, err, "last member of admins")
+	s.User = "admin"
 
 	var many strings.Builder
 	many.WriteString("SECTION groups\n")
@@ -141,4 +143,98 @@ func TestNamesFollowTheCamerasLimits(t *testing.T) {
 	if _, err := (userGroups{}).Plan(full, p, gen()); err == nil || !strings.Contains(err.Error(), "at most 25") {
 		t.Errorf("a 26th group: %v", err)
 	}
+}
+
+// plannedRules reads the IP rules a plan writes.
+func plannedRules(plan *Plan) []IPRule {
+	var rules []IPRule
+	for _, prm := range plan.Params {
+		if prm.Key == camera.KeyIPRules {
+			for _, txt := range splitList(prm.Value) {
+				r, _ := ParseIPRule(txt)
+				rules = append(rules, r)
+			}
+		}
+	}
+	return rules
+}
+
+// TestIPRulesAreJudgedAsAfterTheReboot covers the lock-outs the guard used
+// to miss: temporary rules that end at the reboot, a plan that admits only
+// the installer, deny rules the camera never applies, and an address the
+// camera sees differently from this computer.
+func TestIPRulesAreJudgedAsAfterTheReboot(t *testing.T) {
+	plan := func(t *testing.T, s *Snapshot, noMatch string, rules ...string) (*Plan, error) {
+		t.Helper()
+		p := profile.Default()
+		p.IPAccess.Rules, p.IPAccess.NoMatch = rules, noMatch
+		return ipAccess{}.Plan(s, p, gen())
+	}
+	t.Run("only temporary rules", func(t *testing.T) {
+		s := snapshotOf(t, baseConfig, "https://192.0.2.10")
+		_, err := plan(t, s, "deny", "tempallow 10.0.0.0/255.0.0.0", "tempallow 192.0.2.50")
+		wantGuard(t, err, "temporary rules end at the reboot")
+	})
+	t.Run("installer admitted only by a temporary rule", func(t *testing.T) {
+		s := snapshotOf(t, baseConfig, "https://192.0.2.10")
+		p, err := plan(t, s, "deny", "allow 10.0.0.0/255.0.0.0", "tempallow 192.0.2.50")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !Admits(permanentRules(plannedRules(p)), "deny", s.SeenAs) {
+			t.Fatalf("after the reboot the installer is locked out: %v", plannedRules(p))
+		}
+		if !strings.Contains(strings.Join(p.Notes, " "), "ends at the reboot") {
+			t.Fatalf("the plan does not say why it added the installer: %q", p.Notes)
+		}
+	})
+	t.Run("empty rules and deny", func(t *testing.T) {
+		s := snapshotOf(t, baseConfig, "https://192.0.2.10")
+		_, err := plan(t, s, "deny")
+		wantGuard(t, err, "no permanent allow rule admits anybody but this computer")
+	})
+	t.Run("deny of the installer is explained", func(t *testing.T) {
+		s := snapshotOf(t, baseConfig, "https://192.0.2.10")
+		p, err := plan(t, s, "deny", "deny 192.0.2.50", "allow 10.0.0.0/255.0.0.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		notes := strings.Join(p.Notes, " ")
+		if !strings.Contains(notes, `"deny 192.0.2.50" covers this computer`) || !strings.Contains(notes, "whatever their order") {
+			t.Fatalf("contradicting rules not explained: %q", p.Notes)
+		}
+	})
+	t.Run("a deny an allow overrides", func(t *testing.T) {
+		s := snapshotOf(t, baseConfig, "https://192.0.2.10")
+		p, err := plan(t, s, "deny", "allow 10.0.0.0/255.0.0.0", "deny 10.1.2.3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(strings.Join(p.Notes, " "), `"deny 10.1.2.3" has no effect`) {
+			t.Fatalf("dead deny rule not explained: %q", p.Notes)
+		}
+	})
+	t.Run("camera sees another address", func(t *testing.T) {
+		s := snapshotOf(t, baseConfig, "https://192.0.2.10")
+		s.SeenAs = net.ParseIP("198.51.100.7")
+		_, err := plan(t, s, "deny", "allow 10.0.0.0/255.0.0.0")
+		wantGuard(t, err, "the camera sees this computer as 198.51.100.7")
+	})
+	t.Run("address the camera sees unknown", func(t *testing.T) {
+		s := snapshotOf(t, baseConfig, "https://192.0.2.10")
+		s.SeenAs = nil
+		_, err := plan(t, s, "deny", "allow 10.0.0.0/255.0.0.0")
+		wantGuard(t, err, "cannot tell which address the camera sees")
+	})
+}
+
+// TestTheLoggedInAccountStaysAdmin: a profile that moves the account in use
+// out of admins is refused even when another admin exists.
+func TestTheLoggedInAccountStaysAdmin(t *testing.T) {
+	cfg := strings.Replace(baseConfig, "admin=group=admins:pwhash=x\n", "admin=group=admins:pwhash=x\nboss=group=admins:pwhash=y\n", 1)
+	s := snapshotOf(t, cfg, "https://192.0.2.10")
+	p := profile.Default()
+	p.Users = []profile.User{{Name: "admin", Group: "users", Password: "generate"}}
+	_, err := personalUsers{}.Plan(s, p, gen())
+	wantGuard(t, err, "the account mxwizard is logged in with")
 }

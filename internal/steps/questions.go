@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -158,13 +159,20 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 			Set:    func(p *profile.Profile, v string) error { p.PublicAccess = list(v); return nil },
 		}}
 	case "ip-access":
-		inst := ""
-		if s != nil && s.InstallerIP != nil {
-			inst = " This computer (" + s.InstallerIP.String() + ") is added automatically when the rules would lock it out."
+		inst, def := "", strings.Join(p.IPAccess.Rules, ", ")
+		if s != nil && s.SeenAs != nil {
+			inst = " This computer (" + s.SeenAs.String() + ") is added automatically when the rules would lock it out."
+			if def == "" {
+				// A starting point the installer sees and edits: this
+				// computer's local network, where recorder and VMS usually are.
+				if v4 := s.SeenAs.To4(); v4 != nil {
+					def = "allow " + v4.Mask(net.CIDRMask(24, 32)).String() + "/255.255.255.0"
+				}
+			}
 		}
 		return []Question{
 			{
-				ID: "ip_rules", Kind: AskText, Default: strings.Join(p.IPAccess.Rules, ", "),
+				ID: "ip_rules", Kind: AskText, Default: def,
 				Prompt: "Allowed addresses (e.g. allow 192.168.1.0/255.255.255.0, allow 10.0.0.5)",
 				Help:   "Recorder, VMS and workstations. Actions: allow, tempallow, deny, tempdeny." + inst,
 				Set: func(p *profile.Profile, v string) error {

@@ -69,6 +69,11 @@ type Snapshot struct {
 	Certificate *x509.Certificate
 	// WebLog is the web server log (read only when a step needs it).
 	WebLog []camera.LogEntry
+	// SeenAs is the address the camera logged for this session's own
+	// requests: the address the camera sees this computer as, which differs
+	// from InstallerIP behind NAT, a VPN or a port forward. Nil when the log
+	// was not read or holds no request of this session.
+	SeenAs net.IP
 	// PendingCertificate is a certificate uploaded in this run that becomes
 	// active at the next reboot.
 	PendingCertificate *x509.Certificate
