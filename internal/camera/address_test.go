@@ -1,9 +1,12 @@
 package camera
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -96,5 +99,96 @@ func TestNextPinReplacesTheOldOneWhenSeen(t *testing.T) {
 	}
 	if fp, _ := reread.Lookup("cam"); fp != newFP || reread.promoteNext("cam", oldFP) {
 		t.Fatal("after the new certificate was seen, only it may be pinned")
+	}
+}
+
+// TestKnownCamerasSharedByTwoProcessesKeepEveryPin: stores loaded from the
+// same file before either wrote (two mxwizard processes) each pin their own
+// cameras, at the same time: the file ends with every pin, and a stale
+// store never undoes a promotion the other made.
+func TestKnownCamerasSharedByTwoProcessesKeepEveryPin(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "known_cameras")
+	fp := func(b byte) string {
+		return strings.TrimSuffix(strings.Repeat(fmt.Sprintf("%02X:", b), 32), ":")
+	}
+	a, err := LoadKnownCameras(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := LoadKnownCameras(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(2)
+		go func() { defer wg.Done(); _ = a.Pin(fmt.Sprintf("a%d", i), fp(byte(i))) }()
+		go func() { defer wg.Done(); _ = b.Pin(fmt.Sprintf("b%d", i), fp(byte(100+i))) }()
+	}
+	wg.Wait()
+	c, err := LoadKnownCameras(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		if got, _ := c.Lookup(fmt.Sprintf("a%d", i)); got != fp(byte(i)) {
+			t.Errorf("pin a%d lost", i)
+		}
+		if got, _ := c.Lookup(fmt.Sprintf("b%d", i)); got != fp(byte(100+i)) {
+			t.Errorf("pin b%d lost", i)
+		}
+	}
+
+	// apply pins next and promotes; a stale audit store pins another camera
+	// afterwards: the promotion stays, and the stale store accepts the new
+	// certificate instead of calling it changed.
+	if err := a.PinNext("cam", fp(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.PinNext("cam", fp(2)); err != nil {
+		t.Fatal(err)
+	}
+	stale, err := LoadKnownCameras(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.promoteNext("cam", fp(2)) {
+		t.Fatal("promotion failed")
+	}
+	if err := stale.Pin("other", fp(3)); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := LoadKnownCameras(path)
+	if got, _ := again.Lookup("cam"); got != fp(2) {
+		t.Fatalf("the promoted pin was undone: %s", got)
+	}
+	stale2, _ := LoadKnownCameras(path)
+	_ = a.PinNext("cam2", fp(4))
+	_ = a.PinNext("cam2", fp(5))
+	_ = a.promoteNext("cam2", fp(5))
+	if !stale2.refreshed("cam2", fp(5)) && !stale2.promoteNext("cam2", fp(5)) {
+		t.Fatal("a stale store does not accept the certificate another process promoted")
+	}
+	// A first-contact pin never overwrites a pin another process made.
+	var fe *FingerprintError
+	if err := stale2.Pin("b1", fp(9)); !errors.As(err, &fe) {
+		t.Fatalf("pinning over another process's pin: %v", err)
+	}
+}
+
+// TestKnownCamerasFileWithAByteOrderMark: the first pin of a file saved by
+// an editor that writes a UTF-8 BOM still counts.
+func TestKnownCamerasFileWithAByteOrderMark(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "known_cameras")
+	fp := strings.TrimSuffix(strings.Repeat("AB:", 32), ":")
+	if err := os.WriteFile(path, []byte("\ufeffcam1 SHA256:"+fp+" 2026-01-01T00:00:00Z\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	k, err := LoadKnownCameras(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := k.Lookup("cam1"); !ok || got != fp {
+		t.Fatalf("the first pin after a BOM: %q %v", got, ok)
 	}
 }

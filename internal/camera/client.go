@@ -213,9 +213,16 @@ func (c *Client) tlsConfig() *tls.Config {
 			c.peer.Store(cs.PeerCertificates[0])
 			host := c.Host()
 			pinned, ok := c.opts.Known.Lookup(host)
-			switch {
-			case ok && pinned == fp:
+			if ok && pinned == fp {
 				return nil
+			}
+			// Another process may have pinned or promoted since this store
+			// was loaded: the file, read again, decides.
+			if c.opts.Known.refreshed(host, fp) {
+				return nil
+			}
+			pinned, ok = c.opts.Known.Lookup(host)
+			switch {
 			case c.opts.Known.promoteNext(host, fp):
 				return nil
 			case ok:

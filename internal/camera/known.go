@@ -46,16 +46,29 @@ func DefaultKnownCamerasPath() (string, error) {
 
 // LoadKnownCameras reads the file; a missing file is an empty store. A
 // malformed line is an error that names the line: mxwizard never silently
-// drops a pin.
+// drops a pin. Every change later re-reads the file under a lock and merges,
+// so two mxwizard processes sharing the file never lose each other's pins.
 func LoadKnownCameras(path string) (*KnownCameras, error) {
-	k := &KnownCameras{path: path, entries: map[string]knownEntry{}}
+	entries, err := readKnown(path)
+	if err != nil {
+		return nil, err
+	}
+	return &KnownCameras{path: path, entries: entries}, nil
+}
+
+// readKnown parses the file at path (missing: empty). A UTF-8 byte order
+// mark, as some Windows editors write, is skipped rather than taken for
+// part of the first host name.
+func readKnown(path string) (map[string]knownEntry, error) {
+	entries := map[string]knownEntry{}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return k, nil
+		return entries, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read known-cameras file %s: %w", path, err)
 	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	n := 0
@@ -80,12 +93,12 @@ func LoadKnownCameras(path string) (*KnownCameras, error) {
 			}
 			e.next = nx
 		}
-		k.entries[strings.ToLower(f[0])] = e
+		entries[strings.ToLower(f[0])] = e
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read known-cameras file %s: %w", path, err)
 	}
-	return k, nil
+	return entries, nil
 }
 
 // NewKnownCamerasInMemory is a store that is never written to disk (tests, demo).
@@ -104,15 +117,25 @@ func (k *KnownCameras) Lookup(host string) (string, bool) {
 	return e.fingerprint, ok
 }
 
-// Pin records host's fingerprint and writes the file atomically.
+// Pin records host's fingerprint on first contact. When the file already
+// holds another fingerprint for host (pinned meanwhile by another process),
+// the pin is refused with a *FingerprintError: a changed fingerprint is
+// never accepted by pinning over it.
 func (k *KnownCameras) Pin(host, fingerprint string) error {
 	if !fingerprintRE.MatchString(fingerprint) {
 		return fmt.Errorf("pin %s: %q is not a SHA-256 fingerprint", host, fingerprint)
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.entries[strings.ToLower(host)] = knownEntry{fingerprint: fingerprint, added: time.Now().UTC().Format(time.RFC3339)}
-	return k.saveLocked()
+	key := strings.ToLower(host)
+	return k.update(func(entries map[string]knownEntry) (bool, error) {
+		if e, ok := entries[key]; ok {
+			if e.fingerprint == fingerprint {
+				return false, nil
+			}
+			return false, &FingerprintError{Camera: host, Pinned: e.fingerprint, Received: fingerprint}
+		}
+		entries[key] = knownEntry{fingerprint: fingerprint, added: time.Now().UTC().Format(time.RFC3339)}
+		return true, nil
+	})
 }
 
 // PinNext records the fingerprint of a certificate that will replace the
@@ -122,56 +145,112 @@ func (k *KnownCameras) PinNext(host, fingerprint string) error {
 	if !fingerprintRE.MatchString(fingerprint) {
 		return fmt.Errorf("pin %s: %q is not a SHA-256 fingerprint", host, fingerprint)
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	e := k.entries[strings.ToLower(host)]
-	if e.fingerprint == "" {
-		e = knownEntry{fingerprint: fingerprint, added: time.Now().UTC().Format(time.RFC3339)}
-	} else {
-		e.next = fingerprint
-	}
-	k.entries[strings.ToLower(host)] = e
-	return k.saveLocked()
+	key := strings.ToLower(host)
+	return k.update(func(entries map[string]knownEntry) (bool, error) {
+		e := entries[key]
+		switch {
+		case e.fingerprint == "":
+			e = knownEntry{fingerprint: fingerprint, added: time.Now().UTC().Format(time.RFC3339)}
+		case e.fingerprint == fingerprint || e.next == fingerprint:
+			return false, nil
+		default:
+			e.next = fingerprint
+		}
+		entries[key] = e
+		return true, nil
+	})
 }
 
 // promoteNext makes a pending next pin the pin when the camera presents it.
 func (k *KnownCameras) promoteNext(host, fingerprint string) bool {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	e, ok := k.entries[strings.ToLower(host)]
-	if !ok || e.next == "" || e.next != fingerprint {
-		return false
-	}
-	k.entries[strings.ToLower(host)] = knownEntry{fingerprint: fingerprint, added: time.Now().UTC().Format(time.RFC3339)}
-	if err := k.saveLocked(); err != nil {
-		return false
-	}
-	return true
+	key := strings.ToLower(host)
+	promoted := false
+	err := k.update(func(entries map[string]knownEntry) (bool, error) {
+		e, ok := entries[key]
+		switch {
+		case ok && e.fingerprint == fingerprint:
+			promoted = true // another process promoted it already
+			return false, nil
+		case !ok || e.next == "" || e.next != fingerprint:
+			return false, nil
+		}
+		entries[key] = knownEntry{fingerprint: fingerprint, added: time.Now().UTC().Format(time.RFC3339)}
+		promoted = true
+		return true, nil
+	})
+	return err == nil && promoted
 }
 
-func (k *KnownCameras) saveLocked() error {
+// refreshed reports whether the file, read again, pins fingerprint for host
+// (another process pinned or promoted it since this store was loaded).
+func (k *KnownCameras) refreshed(host, fingerprint string) bool {
 	if k.path == "" {
-		return nil
+		return false
 	}
-	hosts := make([]string, 0, len(k.entries))
-	for h := range k.entries {
+	entries, err := readKnown(k.path)
+	if err != nil {
+		return false
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.entries = entries
+	return entries[strings.ToLower(host)].fingerprint == fingerprint
+}
+
+// update changes the store: under an exclusive lock of the file it reads
+// the entries as the file holds them now, lets fn change them, and writes
+// them back when fn says so. The store then holds the file's content, so a
+// stale copy in this process never overwrites another process's pins.
+func (k *KnownCameras) update(fn func(entries map[string]knownEntry) (bool, error)) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.path == "" {
+		_, err := fn(k.entries)
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(k.path), 0o700); err != nil {
+		return fmt.Errorf("create the directory of the known-cameras file: %w", err)
+	}
+	unlock, err := lockFile(k.path + ".lock")
+	if err != nil {
+		return fmt.Errorf("lock the known-cameras file: %w", err)
+	}
+	defer unlock()
+	entries, err := readKnown(k.path)
+	if err != nil {
+		return err
+	}
+	changed, err := fn(entries)
+	if err != nil {
+		k.entries = entries
+		return err
+	}
+	if changed {
+		if err := writeKnown(k.path, entries); err != nil {
+			return err
+		}
+	}
+	k.entries = entries
+	return nil
+}
+
+func writeKnown(path string, entries map[string]knownEntry) error {
+	hosts := make([]string, 0, len(entries))
+	for h := range entries {
 		hosts = append(hosts, h)
 	}
 	sort.Strings(hosts)
 	var b bytes.Buffer
 	b.WriteString("# mxwizard known cameras: host, SHA-256 fingerprint of its TLS certificate, when pinned\n")
 	for _, h := range hosts {
-		e := k.entries[h]
+		e := entries[h]
 		if e.next != "" {
 			fmt.Fprintf(&b, "%s SHA256:%s %s next=SHA256:%s\n", h, e.fingerprint, e.added, e.next)
 		} else {
 			fmt.Fprintf(&b, "%s SHA256:%s %s\n", h, e.fingerprint, e.added)
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(k.path), 0o700); err != nil {
-		return fmt.Errorf("create the directory of the known-cameras file: %w", err)
-	}
-	if err := atomicfile.Write(k.path, b.Bytes(), 0o600); err != nil {
+	if err := atomicfile.Write(path, b.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("save known-cameras file: %w", err)
 	}
 	return nil
