@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mxwizard/mxwizard/internal/backup"
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/password"
 	"github.com/mxwizard/mxwizard/internal/profile"
@@ -94,6 +95,12 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 			}
 			pass, err := readSecret("backup passphrase", envPassphrase, passphraseFile, "--passphrase-file", "Backup passphrase: ", cmd.InOrStdin(), cmd.ErrOrStderr())
 			if err != nil {
+				return withCode(exitRefused, err)
+			}
+			// Checked before any camera is touched, and said as the fixed
+			// sentence it is (never through a redactor that would mask a
+			// short passphrase where it occurs in the sentence).
+			if err := backup.CheckPassphrase(pass); err != nil {
 				return withCode(exitRefused, err)
 			}
 			var results []applyResult

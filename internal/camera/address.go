@@ -1,6 +1,7 @@
 package camera
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -14,6 +15,9 @@ import (
 // a password in an address ends up in shell history and process lists.
 func ParseAddress(s string) (*url.URL, error) {
 	in := strings.TrimSpace(s)
+	// Every message quotes the address without a user name or password
+	// typed into it, and never url.Parse's own text, which repeats it whole.
+	shown := CleanText(redactUserinfo(in))
 	if in == "" {
 		return nil, fmt.Errorf("empty camera address: give an IP address or host name, e.g. 192.168.1.10 or https://cam1.example.com:8443")
 	}
@@ -22,31 +26,48 @@ func ParseAddress(s string) (*url.URL, error) {
 	}
 	u, err := url.Parse(in)
 	if err != nil {
-		return nil, fmt.Errorf("camera address %q is not valid: %v (e.g. 192.168.1.10, cam1:8443, http://10.0.0.5)", s, err)
+		return nil, fmt.Errorf("camera address %q is not valid: %s (e.g. 192.168.1.10, cam1:8443, http://10.0.0.5)", shown, parseProblem(err))
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("camera address %q holds a user name or password: give the address alone and the password through a prompt, MXWIZARD_PASSWORD or --password-file", redactUserinfo(s))
+		return nil, fmt.Errorf("camera address %q holds a user name or password: give the address alone and the password through a prompt, MXWIZARD_PASSWORD or --password-file", shown)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("camera address %q: scheme %q is not http or https", s, u.Scheme)
+		return nil, fmt.Errorf("camera address %q: scheme %q is not http or https", shown, u.Scheme)
 	}
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("camera address %q has a path or query: give only scheme, host and port", s)
+		return nil, fmt.Errorf("camera address %q has a path or query: give only scheme, host and port", shown)
 	}
 	host := u.Hostname()
 	if host == "" {
-		return nil, fmt.Errorf("camera address %q has no host", s)
+		return nil, fmt.Errorf("camera address %q has no host", shown)
 	}
 	if ip := net.ParseIP(host); ip == nil && !validHostname(host) {
-		return nil, fmt.Errorf("camera address %q: %q is neither an IP address nor a valid host name", s, host)
+		return nil, fmt.Errorf("camera address %q: %q is neither an IP address nor a valid host name", shown, host)
 	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return nil, fmt.Errorf("camera address %q: port %q is not between 1 and 65535", s, p)
+			return nil, fmt.Errorf("camera address %q: port %q is not between 1 and 65535", shown, p)
 		}
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
+}
+
+// parseProblem says what url.Parse disliked without quoting the input.
+func parseProblem(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var esc url.EscapeError
+	var host url.InvalidHostError
+	switch {
+	case errors.As(err, &esc):
+		return "a % is not followed by two hex digits"
+	case errors.As(err, &host):
+		return "the host part holds a character a host name cannot have"
+	}
+	return "it is not of the form [https://]HOST[:PORT]"
 }
 
 func redactUserinfo(s string) string {

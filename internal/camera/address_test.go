@@ -192,3 +192,53 @@ func TestKnownCamerasFileWithAByteOrderMark(t *testing.T) {
 		t.Fatalf("the first pin after a BOM: %q %v", got, ok)
 	}
 }
+
+// TestAnAddressThatDoesNotParseNeverRepeatsItsPassword: whatever makes an
+// address unusable, a user name and password typed into it stay out of
+// the message.
+func TestAnAddressThatDoesNotParseNeverRepeatsItsPassword(t *testing.T) {
+	for _, in := range []string{
+		"https://admin:Sup3rS3cret@cam%zz",
+		"https://admin:Sup3rS3cret@cam:99999",
+		"ftp://admin:Sup3rS3cret@cam",
+		"https://admin:Sup3rS3cret@cam/path",
+		"admin:Sup3rS3cret@cam",
+		"https://admin:Sup3r%zzS3cret@cam",
+	} {
+		_, err := ParseAddress(in)
+		if err == nil {
+			t.Errorf("%d bytes accepted", len(in))
+			continue
+		}
+		if strings.Contains(err.Error(), "Sup3r") || strings.Contains(err.Error(), "admin:") {
+			t.Errorf("the error repeats the credentials: %v", err)
+		}
+	}
+}
+
+// TestCameraTextLosesItsControlCharacters: a model name or an error line
+// with terminal escape sequences (title, colour, cursor) or direction
+// overrides reaches nobody's terminal as such.
+func TestCameraTextLosesItsControlCharacters(t *testing.T) {
+	cfg, err := ParseConfig([]byte("SECTION system\nMODEL=M73\x1b]0;owned\x07\x1b[2J\u202e\nSERIAL=10.8.0.1\x9b31m\nENDSECTION system\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := IdentityOf(cfg)
+	for _, v := range []string{id.Model, id.Serial} {
+		if strings.ContainsAny(v, "\x1b\x07\u009b\u202e") {
+			t.Errorf("identity keeps control characters: %q", v)
+		}
+	}
+	if id.Model != "M73?]0;owned??[2J?" {
+		t.Errorf("model shown as %q", id.Model)
+	}
+	e := &Error{Camera: "cam", Op: "remote configuration", Kind: ErrCamera, Detail: "#ERR \x1b[31mred"}
+	if strings.Contains(e.Error(), "\x1b") {
+		t.Errorf("camera error line keeps ESC: %q", e.Error())
+	}
+	log := ParseWebLog([]byte("2026-12-01T10:00:00Z 10.0.0.9 ev\x1b[1mil GET /x 200\n"))
+	if len(log) != 1 || strings.Contains(log[0].User, "\x1b") {
+		t.Errorf("web log entry: %+v", log)
+	}
+}

@@ -450,13 +450,13 @@ func (c *Client) ReadConfig(ctx context.Context) (*Config, error) {
 // IdentityOf extracts the identity from a configuration.
 func IdentityOf(cfg *Config) Identity {
 	id := Identity{
-		Model:    cfg.Value(SecSystem, KeyModel),
-		Serial:   cfg.Value(SecSystem, KeySerial),
-		Firmware: cfg.Value(SecTimestamp, KeyVersion),
-		Hostname: cfg.Value(SecEthernet, KeyHostname),
+		Model:    CleanText(cfg.Value(SecSystem, KeyModel)),
+		Serial:   CleanText(cfg.Value(SecSystem, KeySerial)),
+		Firmware: CleanText(cfg.Value(SecTimestamp, KeyVersion)),
+		Hostname: CleanText(cfg.Value(SecEthernet, KeyHostname)),
 	}
 	if id.Firmware == "" {
-		id.Firmware = cfg.Firmware()
+		id.Firmware = CleanText(cfg.Firmware())
 	}
 	return id
 }

@@ -42,7 +42,7 @@ type Error struct {
 func (e *Error) Error() string {
 	msg := fmt.Sprintf("%s: %s: %s", e.Camera, e.Op, e.Kind.Error())
 	if e.Detail != "" {
-		msg += " (" + e.Detail + ")"
+		msg += " (" + CleanText(e.Detail) + ")" // the detail may quote the camera
 	}
 	if e.Hint != "" {
 		msg += "\n  try: " + e.Hint

@@ -22,7 +22,7 @@ type LogEntry struct {
 func ParseWebLog(data []byte) []LogEntry {
 	var out []LogEntry
 	for _, line := range strings.Split(string(data), "\n") {
-		f := strings.Fields(line)
+		f := strings.Fields(CleanText(line))
 		if len(f) != 6 {
 			continue
 		}

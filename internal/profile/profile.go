@@ -263,23 +263,29 @@ func (p *Profile) Validate() error {
 		}
 	}
 	if p.IPAccess.NoMatch != "" && p.IPAccess.NoMatch != "allow" && p.IPAccess.NoMatch != "deny" {
-		errs = append(errs, fmt.Errorf("ip_access.no_match: %q is not allow or deny", p.IPAccess.NoMatch))
+		errs = append(errs, enumError("ip_access.no_match", "allow", "deny"))
 	}
 	if p.WebCrawling != "allow" && p.WebCrawling != "forbid" {
-		errs = append(errs, fmt.Errorf("web_crawling: %q is not allow or forbid", p.WebCrawling))
+		errs = append(errs, enumError("web_crawling", "allow", "forbid"))
 	}
 	if p.Authentication != "basic" && p.Authentication != "digest" {
-		errs = append(errs, fmt.Errorf("authentication: %q is not basic or digest", p.Authentication))
+		errs = append(errs, enumError("authentication", "basic", "digest"))
 	}
 	switch p.Certificate.Mode {
 	case "self-signed", "import", "keep":
 	default:
-		errs = append(errs, fmt.Errorf("certificate.mode: %q is not self-signed, import or keep", p.Certificate.Mode))
+		errs = append(errs, enumError("certificate.mode", "self-signed", "import", "keep"))
 	}
 	if p.Certificate.Mode == "import" && (p.Certificate.CertFile == "" || p.Certificate.KeyFile == "") {
 		errs = append(errs, errors.New("certificate.mode import needs cert_file and key_file"))
 	}
 	return errors.Join(errs...)
+}
+
+// enumError says which words a field takes without repeating the value
+// given: a secret pasted into the wrong field must not reach the terminal.
+func enumError(field string, words ...string) error {
+	return fmt.Errorf("%s: use %s or %s (the value given was not shown)", field, strings.Join(words[:len(words)-1], ", "), words[len(words)-1])
 }
 
 //go:embed example.yaml

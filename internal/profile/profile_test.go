@@ -89,3 +89,20 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestEnumErrorsDoNotRepeatTheValue: a secret pasted into the wrong field
+// of a profile is not printed back.
+func TestEnumErrorsDoNotRepeatTheValue(t *testing.T) {
+	for _, field := range []string{"authentication", "web_crawling"} {
+		_, err := Parse([]byte(field + ": Hunter2-Secret\n"))
+		if err == nil || strings.Contains(err.Error(), "Hunter2") || !strings.Contains(err.Error(), field) {
+			t.Errorf("%s: %v", field, err)
+		}
+	}
+	for _, y := range []string{"ip_access:\n  no_match: Hunter2-Secret\n", "certificate:\n  mode: Hunter2-Secret\n"} {
+		_, err := Parse([]byte(y))
+		if err == nil || strings.Contains(err.Error(), "Hunter2") {
+			t.Errorf("%q: %v", y, err)
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
 )
 
 // AuditWriter writes an audit report one camera at a time, so that the
@@ -183,6 +185,27 @@ func orDash(s string) string {
 	return s
 }
 
+// mdEscape makes text (much of it quoted from the camera) inert in
+// Markdown: line breaks become spaces, control characters are shown as '?',
+// HTML is entity-encoded, and every character that could start emphasis,
+// code, a link or an image, or end a table cell, is backslash-escaped.
 func mdEscape(s string) string {
-	return strings.NewReplacer("|", "\\|", "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
+	s = camera.CleanText(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s))
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '\\', '`', '*', '_', '[', ']', '!', '|', '~':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -99,3 +99,21 @@ func TestHandoverRendersEveryStepAndChecklist(t *testing.T) {
 		t.Fatalf("HTML: %v", err)
 	}
 }
+
+// TestMarkdownQuotesCameraTextInertly: a model name or a finding that
+// holds an image, a link, code, emphasis or HTML renders as text.
+func TestMarkdownQuotesCameraTextInertly(t *testing.T) {
+	h := &Handover{
+		Camera: "cam", Model: "![x](http://evil.example/p.png)", Serial: "<img src=x onerror=alert(1)>",
+		Steps: []HandoverStep{{Step: 5, Title: "users", After: Finding{Status: "pass", Detail: "2 users: [click](http://evil.example), `rm`, *bold*\x1b[2J"}}},
+	}
+	md := string(h.Markdown())
+	for _, bad := range []string{"![x]", "[click]", "<img", "`rm`", "*bold*", "\x1b"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("the Markdown report keeps %q live:\n%s", bad, md)
+		}
+	}
+	if !strings.Contains(md, `\!\[x\](http://evil.example/p.png)`) {
+		t.Errorf("the model is not shown escaped:\n%s", md)
+	}
+}

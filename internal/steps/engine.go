@@ -277,7 +277,7 @@ func (e *Engine) Apply(ctx context.Context, st Step, s *Snapshot, p *Plan) (*Sna
 	}
 	if p.NewPassword != nil {
 		if err := e.verifyPasswordChange(ctx, s.User, *p.NewPassword); err != nil {
-			return s, Finding{Fail, err.Error()}, err
+			return s, Finding{Fail, camera.CleanText(err.Error())}, err
 		}
 		s.FactoryPassword = p.NewPassword.Reveal() == camera.FactoryPassword
 	}

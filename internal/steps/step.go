@@ -45,10 +45,16 @@ type Finding struct {
 	Detail string `json:"detail"`
 }
 
-func pass(format string, a ...any) Finding { return Finding{Pass, fmt.Sprintf(format, a...)} }
-func fail(format string, a ...any) Finding { return Finding{Fail, fmt.Sprintf(format, a...)} }
+// The details of findings quote the camera (names, certificate subjects,
+// log lines): camera.CleanText keeps its control characters off terminals.
+func pass(format string, a ...any) Finding {
+	return Finding{Pass, camera.CleanText(fmt.Sprintf(format, a...))}
+}
+func fail(format string, a ...any) Finding {
+	return Finding{Fail, camera.CleanText(fmt.Sprintf(format, a...))}
+}
 func manual(format string, a ...any) Finding {
-	return Finding{Manual, fmt.Sprintf(format, a...)}
+	return Finding{Manual, camera.CleanText(fmt.Sprintf(format, a...))}
 }
 
 // Snapshot is what the engine knows about a camera at one moment: read once,
