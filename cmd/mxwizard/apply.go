@@ -83,6 +83,9 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 			if err != nil {
 				return withCode(exitRefused, err)
 			}
+			if !cmd.Flags().Changed("user") && prof.Admin.User != "" {
+				cf.user = prof.Admin.User // the profile's admin account logs in
+			}
 			camOpts, err := cf.cameraOptions(cmd)
 			if err != nil {
 				return withCode(exitRefused, err)

@@ -22,6 +22,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"time"
 )
 
 // Hints appended to errors, so the person reading them knows what to do.
@@ -51,6 +53,7 @@ func WriteFunc(path string, perm os.FileMode, fn func(io.Writer) error) error {
 		return fmt.Errorf("write %s: the path names a directory, not a file", path)
 	}
 
+	removeStaleTemps(dir, base)
 	// CreateTemp opens the file with mode 0600, so the content is never
 	// readable by others, even for a moment, when perm is 0600.
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
@@ -99,6 +102,34 @@ func WriteFunc(path string, perm os.FileMode, fn func(io.Writer) error) error {
 	done = true
 	syncDir(dir)
 	return nil
+}
+
+// staleAfter is the age from which a temporary file of the same target is
+// taken for the leftover of a process that was killed while writing (a
+// write in progress lasts milliseconds).
+const staleAfter = time.Minute
+
+// removeStaleTemps deletes temporary files of the same target that a killed
+// process left behind, so an interrupted write never leaves a partial or
+// empty copy of a secret file lying around. Best effort.
+func removeStaleTemps(dir, base string) {
+	matches, err := filepath.Glob(filepath.Join(dir, "."+globEscape(base)+".tmp-*"))
+	if err != nil {
+		return
+	}
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > staleAfter {
+			_ = os.Remove(m)
+		}
+	}
+}
+
+// globEscape quotes the pattern characters of a file name for filepath.Glob.
+func globEscape(s string) string {
+	if runtime.GOOS == "windows" {
+		return strings.NewReplacer("*", "?", "[", "?").Replace(s) // no escape character there
+	}
+	return strings.NewReplacer("\\", "\\\\", "*", "\\*", "?", "\\?", "[", "\\[").Replace(s)
 }
 
 // fileWriter remembers the first error of the underlying file, so WriteFunc

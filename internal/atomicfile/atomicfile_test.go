@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // leftovers lists the temporary files WriteFunc may have left in dir.
@@ -338,5 +339,39 @@ func TestWriteToAPathEndingInASeparatorFails(t *testing.T) {
 	}
 	if tmp := leftovers(t, dir); len(tmp) != 0 {
 		t.Errorf("temporary files left behind: %v", tmp)
+	}
+}
+
+// TestALeftoverOfAKilledWriteIsRemoved: a temporary file of the same target
+// that a killed process left behind (old enough that no write can still be
+// under way) is gone after the next write; a fresh one, possibly another
+// writer's, is left alone.
+func TestALeftoverOfAKilledWriteIsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "cam-secrets.json.age")
+	stale := filepath.Join(dir, ".cam-secrets.json.age.tmp-123")
+	fresh := filepath.Join(dir, ".cam-secrets.json.age.tmp-456")
+	other := filepath.Join(dir, ".other.tmp-789")
+	for _, f := range []string{stale, fresh, other} {
+		if err := os.WriteFile(f, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * staleAfter)
+	for _, f := range []string{stale, other} {
+		if err := os.Chtimes(f, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Write(target, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Error("the stale temporary file is still there")
+	}
+	for _, f := range []string{fresh, other} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s was removed: %v", filepath.Base(f), err)
+		}
 	}
 }

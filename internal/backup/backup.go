@@ -253,9 +253,14 @@ func WriteFile(path string, plaintext []byte, passphrase secret.Secret) error {
 	if err := CheckPassphrase(passphrase); err != nil {
 		return err
 	}
-	return atomicfile.WriteFunc(path, 0o600, func(w io.Writer) error {
-		return Encrypt(w, bytes.NewReader(plaintext), passphrase, false)
-	})
+	// Encrypt first, in memory: scrypt takes most of a second, and a
+	// process killed during that time must not leave a temporary file
+	// behind. The file exists only for the moment of writing the result.
+	var enc bytes.Buffer
+	if err := Encrypt(&enc, bytes.NewReader(plaintext), passphrase, false); err != nil {
+		return err
+	}
+	return atomicfile.Write(path, enc.Bytes(), 0o600)
 }
 
 // ReadFile opens the encrypted file at path with passphrase and returns the

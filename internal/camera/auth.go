@@ -36,6 +36,11 @@ type insecureError struct{}
 
 func (insecureError) Error() string { return ErrInsecureCredentials.Error() }
 
+// downgradeError stops a switch from Digest to Basic within one session.
+type downgradeError struct{}
+
+func (downgradeError) Error() string { return ErrAuthDowngrade.Error() }
+
 func (t *authTransport) forgetChallenge() {
 	t.mu.Lock()
 	t.scheme, t.chal, t.nc = "", nil, 0
@@ -82,6 +87,14 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	stale := scheme == "digest" && chal != nil && chal.Stale
 	if scheme == "" || (sentScheme == scheme && !stale) {
 		return resp, nil
+	}
+	if sentScheme == "digest" && scheme == "basic" {
+		// The camera this session talked Digest with asks for Basic now:
+		// a reboot lost an unstored change, or something else answers.
+		// Either way the password is not sent in the weaker scheme
+		// without a person deciding (a new connection learns afresh).
+		drain(resp)
+		return nil, &downgradeError{}
 	}
 	t.mu.Lock()
 	t.scheme, t.chal, t.nc = scheme, chal, 0

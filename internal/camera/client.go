@@ -191,6 +191,9 @@ func (c *Client) WithPassword(user string, pw secret.Secret) (*Client, error) {
 	return New(o)
 }
 
+// maxReply bounds what mxwizard reads of one reply.
+const maxReply = 32 << 20
+
 // Close releases idle connections.
 func (c *Client) Close() { c.hc.CloseIdleConnections() }
 
@@ -272,9 +275,18 @@ func (c *Client) do(ctx context.Context, op, method, path string, body []byte, h
 		return nil, nil, c.transportError(op, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxReply+1))
 	if err != nil {
 		return nil, nil, c.transportError(op, err)
+	}
+	if len(data) > maxReply {
+		// A cut reply would be judged as if it were the whole
+		// configuration: steps whose sections were cut off would fail or
+		// pass on a fragment.
+		return resp, nil, &Error{
+			Camera: c.Address(), Op: op, Kind: ErrCamera, Detail: fmt.Sprintf("the reply is larger than %d MiB and was not read", maxReply>>20),
+			Hint: "a camera's configuration is far smaller: check the address",
+		}
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
@@ -318,6 +330,13 @@ func (c *Client) transportError(op string, err error) error {
 		return &Error{
 			Camera: c.Address(), Op: op, Kind: ErrInsecureCredentials,
 			Hint: "use https:// (the camera's HTTPS port), or allow plain HTTP explicitly if this network is trusted",
+		}
+	}
+	var de *downgradeError
+	if errors.As(err, &de) {
+		return &Error{
+			Camera: c.Address(), Op: op, Kind: ErrAuthDowngrade,
+			Hint: "the camera may have rebooted and lost an unstored Digest setting, or another device answers at this address: check the camera, then connect again (the password was not sent with Basic)",
 		}
 	}
 	var ue *url.Error
@@ -483,7 +502,11 @@ func (c *Client) Identity(ctx context.Context) (Identity, error) {
 // Set writes parameters, activates them and reads the named sections back,
 // all in one request.
 func (c *Client) Set(ctx context.Context, params []Param, readBack ...string) (*Reply, error) {
-	s := new(Script).WriteParams(params...).Update()
+	s, err := new(Script).WriteParams(params...)
+	if err != nil {
+		return nil, &Error{Camera: c.Address(), Op: "write parameters", Kind: ErrCamera, Detail: err.Error()}
+	}
+	s.Update()
 	for _, sec := range readBack {
 		s.ViewSection(sec)
 	}

@@ -326,3 +326,59 @@ func TestCloseClosesTheConnection(t *testing.T) {
 		t.Fatal("Close left the connection open")
 	}
 }
+
+// TestDigestToBasicInOneSessionIsRefused: a camera the session talked
+// Digest with asks for Basic (an unstored Digest switch lost at a power
+// cut, or another device at the address): the password is not sent with
+// Basic, even over pinned HTTPS, and the error says what happened.
+func TestDigestToBasicInOneSessionIsRefused(t *testing.T) {
+	cam, _, tlsSrv := camsimtest.New(t)
+	cam.RunScript("\nhelo\nwrite params\nwebserver/AUTH=digest\nupdate\nquit\n\n")
+	c, err := camera.New(camera.Options{Address: tlsSrv.URL, Password: factory, AcceptNew: true, Known: camera.NewKnownCamerasInMemory()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Identity(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	logins := func() int {
+		n := 0
+		for _, e := range camera.ParseWebLog([]byte(cam.WebLog())) {
+			if e.User != "" {
+				n++
+			}
+		}
+		return n
+	}
+	cam.Reboot() // the Digest switch was never stored: Basic again
+	camsimtest.WaitReady(t, cam, 5*time.Second)
+	before := logins()
+	_, err = c.Identity(ctx(t))
+	if !errors.Is(err, camera.ErrAuthDowngrade) {
+		t.Fatalf("after the switch back to Basic: %v", err)
+	}
+	if logins() != before {
+		t.Fatal("the Basic challenge was answered")
+	}
+}
+
+// TestAReplyCutAtTheLimitIsNotTakenForTheConfiguration: a reply over 32
+// MiB is an error, not a configuration judged on its first 32 MiB.
+func TestAReplyCutAtTheLimitIsNotTakenForTheConfiguration(t *testing.T) {
+	big := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("#read::\nSECTION a\n"))
+		line := []byte("K=" + strings.Repeat("x", 1<<16) + "\n")
+		for i := 0; i < (33<<20)/len(line); i++ {
+			_, _ = w.Write(line)
+		}
+	}))
+	t.Cleanup(big.Close)
+	c, err := camera.New(camera.Options{Address: big.URL, Password: factory, AllowPlainHTTP: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ReadConfig(ctx(t))
+	if err == nil || !strings.Contains(err.Error(), "larger than 32 MiB") {
+		t.Fatalf("a 33 MiB reply: %v", err)
+	}
+}

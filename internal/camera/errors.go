@@ -25,6 +25,9 @@ var (
 	ErrUnknownCamera = errors.New("the camera's TLS certificate is not known yet")
 	// ErrInsecureCredentials: credentials would travel in plain text over HTTP.
 	ErrInsecureCredentials = errors.New("refusing to send the password in plain text over HTTP")
+	// ErrAuthDowngrade: a camera that took Digest in this session asks for
+	// Basic now.
+	ErrAuthDowngrade = errors.New("the camera switched from Digest to Basic authentication during the session")
 	// ErrCamera: the camera answered a command with an error line.
 	ErrCamera = errors.New("the camera reported an error")
 )

@@ -36,16 +36,44 @@ func (s *Script) ViewConfigFile() *Script { return s.add("view configfile") }
 // ViewSection asks for one section.
 func (s *Script) ViewSection(name string) *Script { return s.add("view section " + name) }
 
-// WriteParams changes single parameters in RAM (not yet active).
-func (s *Script) WriteParams(params ...Param) *Script {
+// WriteParams changes single parameters in RAM (not yet active). Values
+// are percent-encoded; the names (section, profile, key) are sent as they
+// are, so each must be a plain name of A-Z a-z 0-9 . _ - (a slash, an equals
+// sign or a line break in a name could address another parameter or start a
+// command): anything else is an error and nothing is added.
+func (s *Script) WriteParams(params ...Param) (*Script, error) {
 	if len(params) == 0 {
-		return s
+		return s, nil
+	}
+	for _, p := range params {
+		for _, part := range []struct{ what, v string }{{"section", p.Section}, {"key", p.Key}, {"profile", p.Profile}} {
+			if part.v == "" && part.what == "profile" {
+				continue
+			}
+			if !plainName(part.v) {
+				return s, fmt.Errorf("parameter %s name %q is not a plain name (A-Z a-z 0-9 . _ -): not sent", part.what, CleanText(part.v))
+			}
+		}
 	}
 	s.add("write params")
 	for _, p := range params {
 		s.add(p.Path() + "=" + EncodeValue(p.Value))
 	}
-	return s
+	return s, nil
+}
+
+// plainName reports whether v is a non-empty name of A-Z a-z 0-9 . _ -.
+func plainName(v string) bool {
+	if v == "" {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // WriteSections replaces whole sections (a bare `write` followed by
@@ -58,9 +86,14 @@ func (s *Script) WriteSections(blocks string) (*Script, error) {
 	if err != nil {
 		return s, fmt.Errorf("sections to write: %w", err)
 	}
-	for _, ln := range cfg.lines {
+	for i, ln := range cfg.lines {
 		if ln.kind == lineOther && strings.TrimSpace(ln.raw) != "" {
-			return s, fmt.Errorf("sections to write: line %q is not part of a section", ln.raw)
+			return s, fmt.Errorf("sections to write: line %d is not part of a section", i+1)
+		}
+		// A lone CR, a NUL or another control character inside a line
+		// could end the line on the camera's side and start a command.
+		if strings.ContainsFunc(ln.raw, func(r rune) bool { return r != '\t' && (r < 0x20 || r == 0x7f) }) {
+			return s, fmt.Errorf("sections to write: line %d holds a control character (a lone CR, NUL, ...): nothing written", i+1)
 		}
 	}
 	s.add("write")

@@ -16,7 +16,10 @@ func TestScriptHasTheFramingRealCamerasWant(t *testing.T) {
 
 func TestValuesCannotInjectCommands(t *testing.T) {
 	evil := "Ab1!x\nquit\nreset configfile\r\n&a=b%41 +:"
-	s := new(Script).WriteParams(Param{Section: "users", Profile: "admin", Key: "password", Value: evil, Secret: true})
+	s, err := new(Script).WriteParams(Param{Section: "users", Profile: "admin", Key: "password", Value: evil, Secret: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	lines := strings.Split(string(s.Bytes()), "\n")
 	// "", helo, write params, the param line, quit, "", ""
 	if len(lines) != 7 {
@@ -69,5 +72,35 @@ func TestWriteSectionsRefusesLooseLines(t *testing.T) {
 	}
 	if got := string(s.Bytes()); !strings.Contains(got, "\nwrite\n#:MX-V7.3.5.35\nSECTION a\nK=v%\nENDSECTION a\n") {
 		t.Fatalf("sections not sent verbatim: %q", got)
+	}
+}
+
+// TestNamesCannotInjectEither: section, profile and key names are sent
+// unencoded, so a name that is not plain is refused and nothing is added;
+// whole-section writes refuse a lone CR, a NUL or another control character
+// inside a line.
+func TestNamesCannotInjectEither(t *testing.T) {
+	for _, p := range []Param{
+		{Section: "users", Profile: "x\nreset configfile", Key: "password", Value: "v"},
+		{Section: "users/admin", Key: "password", Value: "v"},
+		{Section: "webserver", Key: "AUTH=basic\nupdate", Value: "v"},
+		{Section: "", Key: "K", Value: "v"},
+		{Section: "a", Key: "", Value: "v"},
+		{Section: "a", Profile: "p q", Key: "K", Value: "v"},
+	} {
+		s, err := new(Script).WriteParams(p)
+		if err == nil || s.Len() != 0 {
+			t.Errorf("%q accepted (%d lines)", p.Path(), s.Len())
+		}
+	}
+	for _, blocks := range []string{
+		"SECTION a\nK=v\rreset configfile\nENDSECTION a\n",
+		"SECTION a\nK=v\x00x\nENDSECTION a\n",
+		"SECTION a\nK=v\x1b[2J\nENDSECTION a\n",
+	} {
+		s, err := new(Script).WriteSections(blocks)
+		if err == nil || s.Len() != 0 {
+			t.Errorf("%q accepted", blocks)
+		}
 	}
 }

@@ -186,9 +186,22 @@ func (r SecretRef) Resolve(field string) (secret.Secret, bool, error) {
 	return secret.Secret{}, false, r.Validate(field)
 }
 
+// MaxBytes is the largest profile read: a real one is a few kilobytes.
+const MaxBytes = 1 << 20
+
+// maxMappingEntries bounds the keys of one YAML mapping: the YAML library
+// checks duplicate keys in quadratic time, so an absurd number of keys
+// would take minutes. The largest real mapping is a checklist of a dozen.
+const maxMappingEntries = 1000
+
 // Load reads a profile file.
 func Load(path string) (*Profile, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read profile: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read profile: %w", err)
 	}
@@ -202,6 +215,16 @@ func Load(path string) (*Profile, error) {
 // Parse reads a profile from YAML, refusing unknown fields and literal
 // secrets, and fills defaults.
 func Parse(data []byte) (*Profile, error) {
+	if len(data) > MaxBytes {
+		return nil, fmt.Errorf("not a valid profile: it is larger than %d KiB (a profile is a few kilobytes): check that this is the right file", MaxBytes>>10)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("not a valid profile: %s", scrubYAMLError(err))
+	}
+	if err := checkMappings(&root); err != nil {
+		return nil, err
+	}
 	p := Default()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -212,6 +235,20 @@ func Parse(data []byte) (*Profile, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// checkMappings refuses a mapping with more keys than any profile has,
+// before the strict decoder spends quadratic time on it.
+func checkMappings(n *yaml.Node) error {
+	if n.Kind == yaml.MappingNode && len(n.Content)/2 > maxMappingEntries {
+		return fmt.Errorf("not a valid profile: line %d: a mapping with %d keys (at most %d): check that this is the right file", n.Line, len(n.Content)/2, maxMappingEntries)
+	}
+	for _, c := range n.Content {
+		if err := checkMappings(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // scrubYAMLError keeps the line numbers of a YAML error but drops quoted

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,5 +105,33 @@ func TestEnumErrorsDoNotRepeatTheValue(t *testing.T) {
 		if err == nil || strings.Contains(err.Error(), "Hunter2") {
 			t.Errorf("%q: %v", y, err)
 		}
+	}
+}
+
+// TestAbsurdProfilesAreRefusedQuickly: a profile with more keys in one
+// mapping than any profile has, or larger than MaxBytes, is refused
+// without the YAML decoder's quadratic duplicate-key check (80k keys took
+// 32 s; the refusal itself is linear). Timing is not asserted (shared
+// machines); the refusal and its message are.
+func TestAbsurdProfilesAreRefusedQuickly(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("manual:\n")
+	for i := 0; i < 50000; i++ {
+		fmt.Fprintf(&b, "  k%d: v\n", i)
+	}
+	_, err := Parse([]byte(b.String()))
+	if err == nil || !strings.Contains(err.Error(), "50000 keys") {
+		t.Fatalf("50000 keys: %v", err)
+	}
+	_, err = Parse([]byte("# " + strings.Repeat("x", MaxBytes) + "\n"))
+	if err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("an oversized profile: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "big.yaml")
+	if err := os.WriteFile(path, []byte("# "+strings.Repeat("x", 2*MaxBytes)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("Load of an oversized file: %v", err)
 	}
 }

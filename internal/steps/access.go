@@ -203,6 +203,11 @@ func (a adminPassword) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Pla
 	if !s.FactoryPassword {
 		return pl, nil
 	}
+	if p.Admin.User != "" && p.Admin.User != s.User {
+		return nil, &GuardError{Step: 3,
+			Reason: fmt.Sprintf("the profile names %s as the admin account (admin.user), but mxwizard is logged in as %s", p.Admin.User, s.User),
+			Hint:   fmt.Sprintf("log in as %s (--user %s), or set admin.user: %s in the profile", p.Admin.User, p.Admin.User, s.User)}
+	}
 	pw, err := gen.Resolve("admin_password", p.Admin.Password)
 	if err != nil {
 		return nil, err

@@ -238,3 +238,19 @@ func TestTheLoggedInAccountStaysAdmin(t *testing.T) {
 	_, err := personalUsers{}.Plan(s, p, gen())
 	wantGuard(t, err, "the account mxwizard is logged in with")
 }
+
+// TestAdminUserOfTheProfileIsHonoured: admin.user names the account whose
+// password step 3 changes; logged in as another, the step is refused
+// instead of changing the wrong account's password.
+func TestAdminUserOfTheProfileIsHonoured(t *testing.T) {
+	s := snapshotOf(t, baseConfig, "https://192.0.2.10")
+	p := profile.Default()
+	p.Admin.User = "root"
+	_, err := adminPassword{}.Plan(s, p, gen())
+	wantGuard(t, err, "names root as the admin account")
+	p.Admin.User = "admin"
+	plan, err := adminPassword{}.Plan(s, p, gen())
+	if err != nil || plan.NewPassword == nil {
+		t.Fatalf("admin.user = the account logged in: %v", err)
+	}
+}

@@ -324,6 +324,7 @@ func WriteSummary(out io.Writer, r Result) {
 // and stay empty).
 func wizardProfile() *profile.Profile {
 	p := profile.Default()
+	p.Admin.User = "" // the admin account is the one the installer logs in with
 	if len(p.Groups) == 0 {
 		p.Groups = []profile.Group{
 			{Name: "operators", Rights: []string{"live", "player", "multiview", "events", "image"}},
