@@ -249,6 +249,9 @@ func (s *Session) resume(ctx context.Context, st State) error {
 			}
 			client.Close()
 			lastErr = err
+			if errors.Is(err, camera.ErrUnknownCamera) {
+				return fmt.Errorf("resume: %s presents a certificate the known-cameras file does not pin, and a resumed run never pins one (--accept-new does not apply to it): use the known-cameras file of the interrupted run (--known-cameras), or check the certificate and pin it with mxwizard audit --accept-new %s first: %w", addr, addr, err)
+			}
 			if errors.Is(err, camera.ErrUnauthorized) {
 				refused = true
 				continue // one more try, with the next password

@@ -1,0 +1,140 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/camera/camsim"
+	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
+	"github.com/mxwizard/mxwizard/internal/secret"
+	"github.com/mxwizard/mxwizard/internal/steps"
+)
+
+// interruptedRun opens a run on addr, applies steps up to and including
+// upTo and stops there, as a pulled cable would: the state file says where
+// the run was, the secrets file holds what it set.
+func interruptedRun(t *testing.T, ctx context.Context, o Options, upTo int) *Session {
+	t.Helper()
+	s, err := Open(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps.All()[:upTo] {
+		if err := s.ApplyStep(ctx, st, nil, ""); err != nil {
+			t.Fatalf("step %d: %v", st.Info().Number, err)
+		}
+	}
+	return s
+}
+
+func resumeOptions(t *testing.T, addr, out string, known *camera.KnownCameras) Options {
+	return Options{
+		Camera:  camera.Options{Address: addr, Password: secret.New(camera.FactoryPassword), Known: known, AcceptNew: true, Timeout: 5 * time.Second},
+		Profile: exampleProfile(t), OutDir: out, Passphrase: secret.New("resume passphrase 1234"), Generate: generate,
+		PollInterval: 20 * time.Millisecond, BootTimeout: 10 * time.Second,
+	}
+}
+
+// TestResumeTalksOnlyToTheCameraNamed: an edited address_now in the state
+// file never gets a password (neither the one given nor the one on file);
+// a camera of another serial at the named host is refused; a resumed
+// address is never pinned by --accept-new.
+func TestResumeTalksOnlyToTheCameraNamed(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	a := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	b := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	known := camera.NewKnownCamerasInMemory()
+	out := t.TempDir()
+	o := resumeOptions(t, a.URLs()[0].HTTPS, out, known)
+	interruptedRun(t, ctx, o, 3)
+
+	t.Run("edited address_now", func(t *testing.T) {
+		st, _, err := LoadState(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edited := st
+		edited.AddressNow = b.URLs()[0].HTTPS
+		if err := WriteState(out, edited); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = WriteState(out, st) }()
+		before := b.Cameras()[0].Requests()
+		_, _ = Open(ctx, o)
+		if got := b.Cameras()[0].Requests() - before; got != 0 {
+			t.Fatalf("the host written into the state file got %d requests", got)
+		}
+	})
+	t.Run("another serial at the named host", func(t *testing.T) {
+		st, _, _ := LoadState(out)
+		edited := st
+		edited.Serial = "00.03.c5.ff.ff.ff"
+		if err := WriteState(out, edited); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = WriteState(out, st) }()
+		_, err := Open(ctx, o)
+		if err == nil || !strings.Contains(err.Error(), "this is another camera") {
+			t.Fatalf("resume on another serial: %v", err)
+		}
+	})
+	t.Run("no accept-new for a resumed address", func(t *testing.T) {
+		fresh := o
+		fresh.Camera.Known = camera.NewKnownCamerasInMemory()
+		fresh.Camera.AcceptNew = true
+		_, err := Open(ctx, fresh)
+		if !errors.Is(err, camera.ErrUnknownCamera) || !strings.Contains(err.Error(), "never pins") {
+			t.Fatalf("resume with an empty known-cameras file: %v", err)
+		}
+		if _, ok := fresh.Camera.Known.Lookup(a.URLs()[0].IP.String()); ok {
+			t.Fatal("the resumed address was pinned")
+		}
+	})
+	t.Run("and the real resume still works", func(t *testing.T) {
+		s, err := Open(ctx, o)
+		if err != nil || !s.Resumed() {
+			t.Fatalf("resume: %v", err)
+		}
+	})
+}
+
+// TestResumeAfterAFactoryResetTriesTheFactoryPassword: the run reset a
+// camera whose password the installer gave, and was cut at the write of
+// the new admin password. The camera now has neither the given password
+// nor the one on file, but the factory one: the rerun must get in with it.
+func TestResumeAfterAFactoryResetTriesTheFactoryPassword(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	cam := srv.Cameras()[0]
+	oldPW := "Old-Site-Passw0rd!"
+	cam.RunScript("\nhelo\nwrite params\nusers/admin/password=" + camera.EncodeValue(oldPW) + "\nupdate\nstore\nquit\n\n")
+	known := camera.NewKnownCamerasInMemory()
+	out := t.TempDir()
+	o := resumeOptions(t, srv.URLs()[0].HTTPS, out, known)
+	o.Camera.Password = secret.New(oldPW)
+	o.Profile.FactoryReset = true
+	s := interruptedRun(t, ctx, o, 2) // firmware, factory reset
+	cam.SetFaults(camsim.Faults{DropRequest: cam.Requests() + 1})
+	st3, _ := steps.ByID("admin-password")
+	if err := s.ApplyStep(ctx, st3, nil, ""); err == nil {
+		t.Fatal("the cut write of the admin password did not fail")
+	}
+	cam.SetFaults(camsim.Faults{})
+	s, err := Open(ctx, o)
+	if err != nil {
+		t.Fatalf("resume after the reset: %v", err)
+	}
+	if err := s.ApplyAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	assertSecretsTruth(t, ctx, cam, s.Engine.Client.Address(), out, known, o.Passphrase)
+}
