@@ -95,6 +95,21 @@ func TestResumeTalksOnlyToTheCameraNamed(t *testing.T) {
 			t.Fatal("the resumed address was pinned")
 		}
 	})
+	t.Run("a camera that answers and refuses", func(t *testing.T) {
+		st, _, _ := LoadState(out)
+		edited := st
+		edited.SecretsFile = "" // no password on file to try
+		if err := WriteState(out, edited); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = WriteState(out, st) }()
+		wrong := o
+		wrong.Camera.Password = secret.New("Not-The-Passw0rd!")
+		_, err := Open(ctx, wrong)
+		if !errors.Is(err, camera.ErrUnauthorized) || !strings.Contains(err.Error(), "refused the password given") || strings.Contains(err.Error(), "answers on none") {
+			t.Fatalf("resume with a refused password: %v", err)
+		}
+	})
 	t.Run("and the real resume still works", func(t *testing.T) {
 		s, err := Open(ctx, o)
 		if err != nil || !s.Resumed() {
