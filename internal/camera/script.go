@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+
+	"github.com/mxwizard/mxwizard/internal/secret"
 )
 
 // Script is a remote-configuration script: any number of commands sent in one
@@ -15,11 +17,23 @@ type Script struct {
 }
 
 // Param is one parameter for `write params`: Section/Key=Value, or
-// Section/Profile/Key=Value when Profile is set. Secret marks a value that
-// must be masked wherever the script is shown.
+// Section/Profile/Key=Value when Profile is set. A password or key goes in
+// Secret instead of Value: it stays masked in every plan, log and error,
+// and is revealed only when the script is put on the wire (Script.Bytes).
 type Param struct {
 	Section, Profile, Key, Value string
-	Secret                       bool
+	Secret                       secret.Secret
+}
+
+// IsSecret reports whether the parameter carries a secret.
+func (p Param) IsSecret() bool { return !p.Secret.IsZero() }
+
+// wireValue is the value as sent to the camera.
+func (p Param) wireValue() string {
+	if p.IsSecret() {
+		return p.Secret.Reveal()
+	}
+	return p.Value
 }
 
 // Path is the parameter's name as the camera takes it.
@@ -57,7 +71,7 @@ func (s *Script) WriteParams(params ...Param) (*Script, error) {
 	}
 	s.add("write params")
 	for _, p := range params {
-		s.add(p.Path() + "=" + EncodeValue(p.Value))
+		s.add(p.Path() + "=" + EncodeValue(p.wireValue()))
 	}
 	return s, nil
 }

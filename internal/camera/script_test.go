@@ -3,6 +3,8 @@ package camera
 import (
 	"strings"
 	"testing"
+
+	"github.com/mxwizard/mxwizard/internal/secret"
 )
 
 func TestScriptHasTheFramingRealCamerasWant(t *testing.T) {
@@ -16,7 +18,7 @@ func TestScriptHasTheFramingRealCamerasWant(t *testing.T) {
 
 func TestValuesCannotInjectCommands(t *testing.T) {
 	evil := "Ab1!x\nquit\nreset configfile\r\n&a=b%41 +:"
-	s, err := new(Script).WriteParams(Param{Section: "users", Profile: "admin", Key: "password", Value: evil, Secret: true})
+	s, err := new(Script).WriteParams(Param{Section: "users", Profile: "admin", Key: "password", Secret: secret.New(evil)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func runWizardPath(ctx context.Context, addr, out string, known *camera.KnownCam
 		if err != nil {
 			return s, err
 		}
-		pending := map[string]secret.Secret{}
+		pending := map[steps.SecretName]secret.Secret{}
 		for name := range first.Secrets {
 			if pending[name], err = generate(); err != nil {
 				return s, err

@@ -111,9 +111,9 @@ func TestRedoAfterPowerCutReachesTheSecretsFile(t *testing.T) {
 	}
 	step3, _ := steps.ByID("admin-password")
 	step12, _ := steps.ByID("recording-key")
-	apply := func(s *Session, st steps.Step, name, value string) {
+	apply := func(s *Session, st steps.Step, name steps.SecretName, value string) {
 		t.Helper()
-		p, err := s.PlanTentative(st, map[string]secret.Secret{name: secret.New(value)})
+		p, err := s.PlanTentative(st, map[steps.SecretName]secret.Secret{name: secret.New(value)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,8 +125,8 @@ func TestRedoAfterPowerCutReachesTheSecretsFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	apply(s, step3, SecretAdminPassword, "First-Generated-Pw-1")
-	apply(s, step12, SecretRecordingKey, "first-recording-key-1")
+	apply(s, step3, steps.AdminPassword, "First-Generated-Pw-1")
+	apply(s, step12, steps.RecordingKey, "first-recording-key-1")
 	// Power cut: nothing was stored, the camera boots the factory state.
 	cam.Reboot()
 	camsimtest.WaitReady(t, cam, 5*time.Second)
@@ -138,8 +138,8 @@ func TestRedoAfterPowerCutReachesTheSecretsFile(t *testing.T) {
 	if !s.Resumed() {
 		t.Fatal("the run was not resumed")
 	}
-	apply(s, step3, SecretAdminPassword, "Second-Generated-Pw-2")
-	apply(s, step12, SecretRecordingKey, "second-recording-key-2")
+	apply(s, step3, steps.AdminPassword, "Second-Generated-Pw-2")
+	apply(s, step12, steps.RecordingKey, "second-recording-key-2")
 	if _, err := s.Finish(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestRedoAfterPowerCutReachesTheSecretsFile(t *testing.T) {
 	for _, p := range sec.Previous {
 		prev[p.Name] = p.Value.Reveal()
 	}
-	if prev[SecretAdminPassword] != "First-Generated-Pw-1" || prev[SecretRecordingKey] != "first-recording-key-1" {
+	if prev[string(steps.AdminPassword)] != "First-Generated-Pw-1" || prev[string(steps.RecordingKey)] != "first-recording-key-1" {
 		t.Errorf("the replaced values are not kept as previous ones: %d entries", len(sec.Previous))
 	}
 }

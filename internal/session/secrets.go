@@ -6,30 +6,23 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/mxwizard/mxwizard/internal/backup"
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/secret"
+	"github.com/mxwizard/mxwizard/internal/steps"
 )
 
-// The names of the run's secrets, as the steps resolve them and as the
-// session maps them onto the fields of the secrets file (fileSecrets and
-// secretsFromFile are the one table between the two).
-const (
-	SecretAdminPassword = "admin_password"
-	SecretRecordingKey  = "recording_key"
-	SecretMxMessageKey  = "mxmessage_key"
-	SecretDot1xPassword = "dot1x_password"
-	secretUserPrefix    = "user:"
-)
+// The run's secrets are named by steps.SecretName; fileSecrets and
+// secretsFromFile are the one table between those names and the fields of
+// the secrets file.
 
 // onFile is what the camera's secrets file holds: the values by name, the
 // users' groups, and the values later runs replaced.
 type onFile struct {
 	exists   bool
-	values   map[string]secret.Secret
+	values   map[steps.SecretName]secret.Secret
 	groups   map[string]string
 	previous []backup.Previous
 	header   backup.Secrets // camera, model, serial, admin user of the last write
@@ -63,7 +56,7 @@ func (s *Session) loadSecretsFile() error {
 }
 
 func readSecretsFile(path string, passphrase secret.Secret) (onFile, error) {
-	f := onFile{values: map[string]secret.Secret{}, groups: map[string]string{}}
+	f := onFile{values: map[steps.SecretName]secret.Secret{}, groups: map[string]string{}}
 	data, err := backup.ReadFile(path, passphrase)
 	if errors.Is(err, os.ErrNotExist) {
 		return f, nil
@@ -86,45 +79,46 @@ func readSecretsFile(path string, passphrase secret.Secret) (onFile, error) {
 }
 
 // secretsFromFile lists the named secrets of a secrets file.
-func secretsFromFile(sec backup.Secrets) map[string]secret.Secret {
-	out := map[string]secret.Secret{}
-	add := func(name string, v secret.Secret) {
+func secretsFromFile(sec backup.Secrets) map[steps.SecretName]secret.Secret {
+	out := map[steps.SecretName]secret.Secret{}
+	add := func(name steps.SecretName, v secret.Secret) {
 		if !v.IsZero() {
 			out[name] = v
 		}
 	}
-	add(SecretAdminPassword, sec.AdminPassword)
-	add(SecretRecordingKey, sec.RecordingKey)
-	add(SecretMxMessageKey, sec.MxMessageKey)
-	add(SecretDot1xPassword, sec.Dot1xPassword)
+	add(steps.AdminPassword, sec.AdminPassword)
+	add(steps.RecordingKey, sec.RecordingKey)
+	add(steps.MxMessageKey, sec.MxMessageKey)
+	add(steps.Dot1xPassword, sec.Dot1xPassword)
 	for _, u := range sec.Users {
-		add(secretUserPrefix+u.Name, u.Password)
+		add(steps.UserPassword(u.Name), u.Password)
 	}
 	return out
 }
 
 // fileSecrets is the secrets file for values by name.
-func fileSecrets(values map[string]secret.Secret, groups map[string]string) backup.Secrets {
+func fileSecrets(values map[steps.SecretName]secret.Secret, groups map[string]string) backup.Secrets {
 	var sec backup.Secrets
-	names := make([]string, 0, len(values))
+	names := make([]steps.SecretName, 0, len(values))
 	for name := range values {
 		names = append(names, name)
 	}
-	sort.Strings(names)
+	sort.Slice(names, func(i, j int) bool { return names[i] < names[j] })
 	for _, name := range names {
 		v := values[name]
-		switch {
-		case name == SecretAdminPassword:
+		switch name {
+		case steps.AdminPassword:
 			sec.AdminPassword = v
-		case name == SecretRecordingKey:
+		case steps.RecordingKey:
 			sec.RecordingKey = v
-		case name == SecretMxMessageKey:
+		case steps.MxMessageKey:
 			sec.MxMessageKey = v
-		case name == SecretDot1xPassword:
+		case steps.Dot1xPassword:
 			sec.Dot1xPassword = v
-		case strings.HasPrefix(name, secretUserPrefix):
-			u := strings.TrimPrefix(name, secretUserPrefix)
-			sec.Users = append(sec.Users, backup.User{Name: u, Group: groups[u], Password: v})
+		default:
+			if u, ok := name.User(); ok {
+				sec.Users = append(sec.Users, backup.User{Name: u, Group: groups[u], Password: v})
+			}
 		}
 	}
 	return sec
@@ -147,7 +141,7 @@ func (s *Session) keepFileSecrets() {
 // value differs from what the file holds (by value, not by name: a password
 // generated again after a redo must reach the file). A replaced value moves
 // to the file's previous values, so nothing a camera may still have is lost.
-func (s *Session) recordSecrets(values map[string]secret.Secret) error {
+func (s *Session) recordSecrets(values map[steps.SecretName]secret.Secret) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	changed := !s.file.exists
@@ -163,7 +157,7 @@ func (s *Session) recordSecrets(values map[string]secret.Secret) error {
 		return nil
 	}
 	now := time.Now().UTC()
-	merged := make(map[string]secret.Secret, len(s.file.values)+len(values))
+	merged := make(map[steps.SecretName]secret.Secret, len(s.file.values)+len(values))
 	for name, v := range s.file.values {
 		merged[name] = v
 	}
@@ -173,7 +167,7 @@ func (s *Session) recordSecrets(values map[string]secret.Secret) error {
 			continue
 		}
 		if old, ok := merged[name]; ok && !old.Equal(v) && old.Reveal() != camera.FactoryPassword {
-			previous = append(previous, backup.Previous{Name: name, Value: old, Replaced: now})
+			previous = append(previous, backup.Previous{Name: string(name), Value: old, Replaced: now})
 		}
 		merged[name] = v
 	}
@@ -182,7 +176,7 @@ func (s *Session) recordSecrets(values map[string]secret.Secret) error {
 		groups[u] = g
 	}
 	for _, pu := range s.opts.Profile.Users {
-		if _, ok := values[secretUserPrefix+pu.Name]; ok {
+		if _, ok := values[steps.UserPassword(pu.Name)]; ok {
 			groups[pu.Name] = pu.Group
 		}
 	}
@@ -203,7 +197,7 @@ func (s *Session) recordSecrets(values map[string]secret.Secret) error {
 }
 
 // fileHolds reports whether the secrets file holds v under name.
-func (s *Session) fileHolds(name string, v secret.Secret) bool {
+func (s *Session) fileHolds(name steps.SecretName, v secret.Secret) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.file.values[name]

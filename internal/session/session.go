@@ -200,7 +200,7 @@ func (s *Session) resume(ctx context.Context, st State) error {
 		if err != nil {
 			return fmt.Errorf("resume: %w", err)
 		}
-		saved = f.values[SecretAdminPassword]
+		saved = f.values[steps.AdminPassword]
 	}
 	var addrs []string
 	for _, a := range []string{st.AddressNow, st.AddressAfterReboot, s.opts.Camera.Address} {
@@ -321,7 +321,7 @@ func (s *Session) PlanStep(st steps.Step) (*steps.Plan, error) { return s.Engine
 
 // PlanTentative plans one step for the installer to confirm: its secrets
 // (from pending, else generated) join the run only when the plan is applied.
-func (s *Session) PlanTentative(st steps.Step, pending map[string]secret.Secret) (*steps.Plan, error) {
+func (s *Session) PlanTentative(st steps.Step, pending map[steps.SecretName]secret.Secret) (*steps.Plan, error) {
 	return s.Engine.PlanTentative(st, s.Snap, pending)
 }
 
@@ -432,7 +432,7 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 	}
 	// The password mxwizard is logged in with has just worked: it is the
 	// admin password on file (an earlier value moves to the previous ones).
-	if err := s.recordSecrets(map[string]secret.Secret{SecretAdminPassword: s.Engine.Password}); err != nil {
+	if err := s.recordSecrets(map[steps.SecretName]secret.Secret{steps.AdminPassword: s.Engine.Password}); err != nil {
 		return s.files, s.redact(err)
 	}
 	if err := s.WriteReport(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
 	"github.com/mxwizard/mxwizard/internal/secret"
+	"github.com/mxwizard/mxwizard/internal/steps"
 )
 
 func TestCorruptStateIsRefusedWithAWayOut(t *testing.T) {
@@ -61,7 +62,7 @@ func TestWrongPassphraseOnResumeIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.recordSecrets(map[string]secret.Secret{SecretAdminPassword: secret.New(camera.FactoryPassword + "-new")}); err != nil {
+	if err := s.recordSecrets(map[steps.SecretName]secret.Secret{steps.AdminPassword: secret.New(camera.FactoryPassword + "-new")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveState(); err != nil {

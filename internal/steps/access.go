@@ -208,12 +208,12 @@ func (a adminPassword) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Pla
 			Reason: fmt.Sprintf("the profile names %s as the admin account (admin.user), but mxwizard is logged in as %s", p.Admin.User, s.User),
 			Hint:   fmt.Sprintf("log in as %s (--user %s), or set admin.user: %s in the profile", p.Admin.User, p.Admin.User, s.User)}
 	}
-	pw, err := gen.Resolve("admin_password", p.Admin.Password)
+	pw, err := gen.Resolve(AdminPassword, p.Admin.Password)
 	if err != nil {
 		return nil, err
 	}
-	pl.Params = append(pl.Params, camera.Param{Section: camera.SecUsers, Profile: s.User, Key: camera.ProfPassword, Value: pw.Reveal(), Secret: true})
-	pl.Secrets = map[string]secret.Secret{"admin_password": pw}
+	pl.Params = append(pl.Params, camera.Param{Section: camera.SecUsers, Profile: s.User, Key: camera.ProfPassword, Secret: pw})
+	pl.Secrets = map[SecretName]secret.Secret{AdminPassword: pw}
 	pl.NewPassword = &pw
 	pl.Notes = append(pl.Notes, "the new password is saved in the encrypted secrets file before it is set; mxwizard then logs in with it and checks that the old one fails")
 	return pl, nil
@@ -341,15 +341,15 @@ func (u personalUsers) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Pla
 			if count > 100 {
 				return nil, fmt.Errorf("user %s: the camera holds at most 100 users", usr.Name)
 			}
-			pw, err := gen.Resolve("user:"+usr.Name, usr.Password)
+			pw, err := gen.Resolve(UserPassword(usr.Name), usr.Password)
 			if err != nil {
 				return nil, err
 			}
-			pl.Params = append(pl.Params, camera.Param{Section: camera.SecUsers, Profile: usr.Name, Key: camera.ProfPassword, Value: pw.Reveal(), Secret: true})
+			pl.Params = append(pl.Params, camera.Param{Section: camera.SecUsers, Profile: usr.Name, Key: camera.ProfPassword, Secret: pw})
 			if pl.Secrets == nil {
-				pl.Secrets = map[string]secret.Secret{}
+				pl.Secrets = map[SecretName]secret.Secret{}
 			}
-			pl.Secrets["user:"+usr.Name] = pw
+			pl.Secrets[UserPassword(usr.Name)] = pw
 		}
 	}
 	return pl, nil

@@ -176,7 +176,7 @@ func (e *Engine) guardPlainHTTP(p *Plan, s *Snapshot) error {
 	}
 	secretParam := false
 	for _, prm := range p.Params {
-		secretParam = secretParam || prm.Secret
+		secretParam = secretParam || prm.IsSecret()
 	}
 	if len(p.Secrets) == 0 && !secretParam && p.Certificate == nil {
 		return nil
@@ -192,7 +192,7 @@ func (e *Engine) guardPlainHTTP(p *Plan, s *Snapshot) error {
 // secrets it needs come from the run, then from pending (typed but not yet
 // applied), else are generated, and join the run only if Apply gets this
 // plan. A step the installer skips leaves no secret behind.
-func (e *Engine) PlanTentative(st Step, s *Snapshot, pending map[string]secret.Secret) (*Plan, error) {
+func (e *Engine) PlanTentative(st Step, s *Snapshot, pending map[SecretName]secret.Secret) (*Plan, error) {
 	fork := e.Secrets.Fork()
 	for name, v := range pending {
 		fork.Set(name, v)

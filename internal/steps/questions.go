@@ -38,7 +38,7 @@ type Question struct {
 	// Strong marks a confirm that needs typing the camera's serial number.
 	Strong bool
 	// SecretName is the secrets-file name an AskSecret answer is stored under.
-	SecretName string
+	SecretName SecretName
 	// Set validates and stores an answer (not for AskSecret).
 	Set func(p *profile.Profile, value string) error
 	// When, if set, hides the question unless it returns true for the
@@ -86,7 +86,7 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 			return nil
 		}
 		return []Question{{
-			ID: "admin_password", Kind: AskSecret, SecretName: "admin_password",
+			ID: "admin_password", Kind: AskSecret, SecretName: AdminPassword,
 			Prompt: "New password for admin",
 			Help:   "8-99 characters, upper and lower case, a digit and a special character; not a common word. Keep it safe: a lost admin password means sending the camera to MOBOTIX.",
 		}}
@@ -261,7 +261,7 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 		}
 	case "recording-key":
 		return []Question{{
-			ID: "recording_key", Kind: AskSecret, SecretName: "recording_key",
+			ID: "recording_key", Kind: AskSecret, SecretName: RecordingKey,
 			Prompt: "Encryption key for recordings",
 			Help:   "Without it recordings cannot be played elsewhere: it goes into the encrypted secrets file.",
 		}}
@@ -273,7 +273,7 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 				Set: func(p *profile.Profile, v string) error { p.MxMessage.Used = yes(v); return nil },
 			},
 			{
-				ID: "mxmessage_key", Kind: AskSecret, SecretName: "mxmessage_key", Prompt: "MxMessageSystem key (at least 6 characters)",
+				ID: "mxmessage_key", Kind: AskSecret, SecretName: MxMessageKey, Prompt: "MxMessageSystem key (at least 6 characters)",
 				When: func(p *profile.Profile) bool { return p.MxMessage.Used },
 			},
 		}
@@ -375,7 +375,7 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 				Set:  func(p *profile.Profile, v string) error { p.Dot1X.Identity = strings.TrimSpace(v); return nil },
 			},
 			{
-				ID: "dot1x_password", Kind: AskSecret, SecretName: "dot1x_password", Prompt: "802.1X password",
+				ID: "dot1x_password", Kind: AskSecret, SecretName: Dot1xPassword, Prompt: "802.1X password",
 				When: func(p *profile.Profile) bool { return p.Dot1X.Enabled },
 			},
 		}

@@ -16,22 +16,22 @@ import (
 // before a camera is changed.
 type Secrets struct {
 	mu     sync.Mutex
-	values map[string]secret.Secret
+	values map[SecretName]secret.Secret
 	// kept are the secrets an earlier run set on this camera (from its
 	// secrets file): a secret the profile leaves to "generate" takes the kept
 	// value instead of a new one, so a re-run or a re-hardening after a
 	// factory reset gives the camera back the same passwords and keys.
-	kept     map[string]secret.Secret
+	kept     map[SecretName]secret.Secret
 	Generate func() (secret.Secret, error)
 }
 
 // NewSecrets makes a store that generates with gen.
 func NewSecrets(gen func() (secret.Secret, error)) *Secrets {
-	return &Secrets{values: map[string]secret.Secret{}, Generate: gen}
+	return &Secrets{values: map[SecretName]secret.Secret{}, Generate: gen}
 }
 
 // Resolve returns the secret called name, taking it from ref the first time.
-func (g *Secrets) Resolve(name string, ref profile.SecretRef) (secret.Secret, error) {
+func (g *Secrets) Resolve(name SecretName, ref profile.SecretRef) (secret.Secret, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if v, ok := g.values[name]; ok {
@@ -41,7 +41,7 @@ func (g *Secrets) Resolve(name string, ref profile.SecretRef) (secret.Secret, er
 		g.values[name] = v
 		return v, nil
 	}
-	v, ok, err := ref.Resolve(name)
+	v, ok, err := ref.Resolve(string(name))
 	if err != nil {
 		return secret.Secret{}, err
 	}
@@ -64,7 +64,7 @@ func (g *Secrets) Resolve(name string, ref profile.SecretRef) (secret.Secret, er
 func (g *Secrets) Fork() *Secrets {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	f := &Secrets{values: make(map[string]secret.Secret, len(g.values)), kept: maps.Clone(g.kept), Generate: g.Generate}
+	f := &Secrets{values: make(map[SecretName]secret.Secret, len(g.values)), kept: maps.Clone(g.kept), Generate: g.Generate}
 	for k, v := range g.values {
 		f.values[k] = v
 	}
@@ -74,20 +74,20 @@ func (g *Secrets) Fork() *Secrets {
 // Keep offers the value an earlier run set on this camera: Resolve returns
 // it instead of generating a new one (an env: or file: reference in the
 // profile still wins: the installer asked for that value).
-func (g *Secrets) Keep(name string, v secret.Secret) {
+func (g *Secrets) Keep(name SecretName, v secret.Secret) {
 	if v.IsZero() {
 		return
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.kept == nil {
-		g.kept = map[string]secret.Secret{}
+		g.kept = map[SecretName]secret.Secret{}
 	}
 	g.kept[name] = v
 }
 
 // Kept returns the value an earlier run set, if one was offered with Keep.
-func (g *Secrets) Kept(name string) (secret.Secret, bool) {
+func (g *Secrets) Kept(name SecretName) (secret.Secret, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	v, ok := g.kept[name]
@@ -95,14 +95,14 @@ func (g *Secrets) Kept(name string) (secret.Secret, bool) {
 }
 
 // Set records a secret chosen elsewhere (typed by the installer).
-func (g *Secrets) Set(name string, v secret.Secret) {
+func (g *Secrets) Set(name SecretName, v secret.Secret) {
 	g.mu.Lock()
 	g.values[name] = v
 	g.mu.Unlock()
 }
 
 // Get returns a recorded secret.
-func (g *Secrets) Get(name string) (secret.Secret, bool) {
+func (g *Secrets) Get(name SecretName) (secret.Secret, bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	v, ok := g.values[name]
@@ -110,14 +110,14 @@ func (g *Secrets) Get(name string) (secret.Secret, bool) {
 }
 
 // Names lists the recorded secrets' names, sorted.
-func (g *Secrets) Names() []string {
+func (g *Secrets) Names() []SecretName {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	out := make([]string, 0, len(g.values))
+	out := make([]SecretName, 0, len(g.values))
 	for k := range g.values {
 		out = append(out, k)
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
 

@@ -35,12 +35,12 @@ func (r recordingKey) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan
 	if s.Value(camera.SecStorage, camera.KeyEncryptKey) != "" {
 		return pl, nil
 	}
-	key, err := gen.Resolve("recording_key", p.RecordingKey)
+	key, err := gen.Resolve(RecordingKey, p.RecordingKey)
 	if err != nil {
 		return nil, err
 	}
-	pl.Params = append(pl.Params, camera.Param{Section: camera.SecStorage, Key: camera.KeyEncryptKey, Value: key.Reveal(), Secret: true})
-	pl.Secrets = map[string]secret.Secret{"recording_key": key}
+	pl.Params = append(pl.Params, camera.Param{Section: camera.SecStorage, Key: camera.KeyEncryptKey, Secret: key})
+	pl.Secrets = map[SecretName]secret.Secret{RecordingKey: key}
 	pl.NeedsReboot = true
 	pl.Notes = append(pl.Notes, "without this key the recordings cannot be played back elsewhere: it goes into the encrypted secrets file")
 	return pl, nil
@@ -78,15 +78,15 @@ func (m mxMessageKey) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan
 		return pl, nil
 	}
 	if s.Value(camera.SecMxMessage, camera.KeyMxKey) == "" {
-		key, err := gen.Resolve("mxmessage_key", p.MxMessage.Key)
+		key, err := gen.Resolve(MxMessageKey, p.MxMessage.Key)
 		if err != nil {
 			return nil, err
 		}
 		if key.Len() < 6 {
 			return nil, fmt.Errorf("mxmessage.key: the camera needs at least 6 characters")
 		}
-		pl.Params = append(pl.Params, camera.Param{Section: camera.SecMxMessage, Key: camera.KeyMxKey, Value: key.Reveal(), Secret: true})
-		pl.Secrets = map[string]secret.Secret{"mxmessage_key": key}
+		pl.Params = append(pl.Params, camera.Param{Section: camera.SecMxMessage, Key: camera.KeyMxKey, Secret: key})
+		pl.Secrets = map[SecretName]secret.Secret{MxMessageKey: key}
 		pl.Notes = append(pl.Notes, "every camera that exchanges messages with this one needs the same key")
 	}
 	if !on {
@@ -296,15 +296,15 @@ func (d dot1x) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan, error
 	if s.Value(camera.SecEthernet, camera.KeyDot1XEnable) == "1" {
 		return pl, nil
 	}
-	pw, err := gen.Resolve("dot1x_password", p.Dot1X.Password)
+	pw, err := gen.Resolve(Dot1xPassword, p.Dot1X.Password)
 	if err != nil {
 		return nil, err
 	}
 	pl.Params = append(pl.Params, param(camera.SecEthernet, camera.KeyDot1XEAP, p.Dot1X.EAP),
 		param(camera.SecEthernet, camera.KeyDot1XIdent, p.Dot1X.Identity),
-		camera.Param{Section: camera.SecEthernet, Key: camera.KeyDot1XPass, Value: pw.Reveal(), Secret: true},
+		camera.Param{Section: camera.SecEthernet, Key: camera.KeyDot1XPass, Secret: pw},
 		param(camera.SecEthernet, camera.KeyDot1XEnable, "1"))
-	pl.Secrets = map[string]secret.Secret{"dot1x_password": pw}
+	pl.Secrets = map[SecretName]secret.Secret{Dot1xPassword: pw}
 	pl.NeedsReboot = true
 	pl.Notes = append(pl.Notes, "the switch port must be configured for 802.1X before the reboot, or the camera loses its network")
 	return pl, nil

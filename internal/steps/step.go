@@ -105,7 +105,7 @@ type Plan struct {
 	NeedsReboot bool
 	// Secrets are the secrets this plan sets, by their name in the secrets
 	// file (admin_password, recording_key, ...).
-	Secrets map[string]secret.Secret
+	Secrets map[SecretName]secret.Secret
 	// Certificate, when set, is uploaded into the camera's certificate slot
 	// (PEM with certificate and key) and pinned before the reboot.
 	Certificate *CertificateChange
@@ -143,7 +143,7 @@ func (p *Plan) Lines() []string {
 	for _, prm := range p.Params {
 		v := prm.Value
 		switch {
-		case prm.Secret:
+		case prm.IsSecret():
 			v = secret.Mask
 		case v == "" && prm.Profile != "" && prm.Key == "":
 			v = "(delete)"

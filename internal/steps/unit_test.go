@@ -99,7 +99,7 @@ func TestParseIPRuleRefusesNonsense(t *testing.T) {
 func TestPlanLinesMaskSecrets(t *testing.T) {
 	pw := "S3cret!Value#x"
 	p := &Plan{Params: []camera.Param{
-		{Section: "users", Profile: "admin", Key: "password", Value: pw, Secret: true},
+		{Section: "users", Profile: "admin", Key: "password", Secret: secret.New(pw)},
 		{Section: "webserver", Key: "AUTH", Value: "digest"},
 	}, NeedsReboot: true}
 	text := strings.Join(p.Lines(), "\n")
@@ -170,14 +170,14 @@ func TestTentativePlansLeaveNoSecretUntilApplied(t *testing.T) {
 	eng := &Engine{Profile: profile.Default(), Secrets: gen}
 	s := &Snapshot{Config: mustConfig(t, "SECTION users\nadmin=group=admins:pwhash=x\nENDSECTION users\n"), User: "admin", FactoryPassword: true}
 	typed := secret.New("Typed-Pass-42!zq")
-	p, err := eng.PlanTentative(adminPassword{}, s, map[string]secret.Secret{"admin_password": typed})
+	p, err := eng.PlanTentative(adminPassword{}, s, map[SecretName]secret.Secret{AdminPassword: typed})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !p.Secrets["admin_password"].Equal(typed) {
+	if !p.Secrets[AdminPassword].Equal(typed) {
 		t.Fatal("the plan does not carry the typed password")
 	}
-	if _, ok := gen.Get("admin_password"); ok {
+	if _, ok := gen.Get(AdminPassword); ok {
 		t.Fatal("a tentative plan put its secret into the run")
 	}
 	if _, err := eng.PlanTentative(recordingKey{}, &Snapshot{Config: mustConfig(t, "")}, nil); err != nil {

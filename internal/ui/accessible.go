@@ -488,7 +488,7 @@ func (a *accessible) step(i int) (int, error) {
 			return i - 1, nil
 		}
 		// answers or retry: ask again
-		p.pending = map[string]secret.Secret{}
+		p.pending = map[steps.SecretName]secret.Secret{}
 	}
 }
 

@@ -178,7 +178,7 @@ func openCmd(ctx context.Context, o session.Options) tea.Cmd {
 // planCmd plans one step against the session's snapshot with the answers
 // not yet confirmed (Session.PlanTentative): a secret typed for a step the
 // installer then skips never reaches the run or the secrets file.
-func planCmd(s *session.Session, st steps.Step, index, seq int, pending map[string]secret.Secret) tea.Cmd {
+func planCmd(s *session.Session, st steps.Step, index, seq int, pending map[steps.SecretName]secret.Secret) tea.Cmd {
 	return func() (msg tea.Msg) {
 		defer func() {
 			if r := recover(); r != nil {

@@ -9,6 +9,8 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mxwizard/mxwizard/internal/steps"
 )
 
 // page is one screen of the wizard. Pages change their own state in
@@ -251,7 +253,7 @@ func (m *Model) quitView(width int) string {
 	if w.unsaved {
 		parts = append(parts, st.Warn.Render(wrap("Changes not stored to permanent memory are lost at the next reboot.", width)),
 			wrap("The camera keeps running with them until then. Run mxwizard again with the same camera to continue at the step you left: the state file and the encrypted secrets file are in "+w.outDir+".", width))
-		if _, ok := w.sess.Engine.Secrets.Get("admin_password"); ok && w.busy == "" {
+		if _, ok := w.sess.Engine.Secrets.Get(steps.AdminPassword); ok && w.busy == "" {
 			parts = append(parts, wrap("The new admin password is in the encrypted secrets file.", width))
 		}
 	}

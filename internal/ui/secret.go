@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -66,18 +64,13 @@ type secretEntry struct {
 }
 
 func newSecretEntry(w *wizard, q steps.Question) *secretEntry {
-	e := &secretEntry{w: w, q: q, minLen: 1}
+	pol := q.SecretName.Policy()
+	e := &secretEntry{w: w, q: q, strict: pol.Strict, minLen: pol.MinLength}
 	user := ""
-	switch q.SecretName {
-	case "admin_password":
+	if pol.OfLoginUser {
 		user = w.user
-		e.strict = true
-		e.minLen = password.MinLength
-	case "recording_key":
-		e.strict = true
-		e.minLen = password.MinLength
-	case "mxmessage_key":
-		e.minLen = 6
+	} else if u, ok := q.SecretName.User(); ok {
+		user = u
 	}
 	e.inputs = w.passwordInputs(user)
 	e.m = newMenu(
@@ -184,16 +177,7 @@ func (e *secretEntry) update(msg tea.Msg) tea.Cmd {
 func (e *secretEntry) submit() tea.Cmd {
 	v, again := e.pw.Get(), e.again.Get()
 	e.reasons = nil
-	var err error
-	switch {
-	case v == "":
-		err = errors.New("type it, or go back (esc) and let mxwizard generate one")
-	case v != again:
-		err = errors.New("the two entries differ: type it twice, the same way")
-	case utf8.RuneCountInString(v) < e.minLen:
-		err = errors.New("use at least " + strconv.Itoa(e.minLen) + " characters")
-	}
-	if err != nil {
+	if err := e.q.SecretName.Precheck(v, again); err != nil {
 		e.err = err.Error()
 		return e.startTyping()
 	}

@@ -245,7 +245,7 @@ func TestStepPageShowsTheStepTheMenuPathAndAMaskedPlan(t *testing.T) {
 	d.waitText("Now:")
 	d.expectText("✓ pass")
 	d.neverShown(testAdminPassword)
-	if v, ok := d.m.w.sess.Engine.Secrets.Get("admin_password"); !ok || v.Reveal() != testAdminPassword {
+	if v, ok := d.m.w.sess.Engine.Secrets.Get(steps.AdminPassword); !ok || v.Reveal() != testAdminPassword {
 		t.Fatal("the typed password is not the run's admin password")
 	}
 	if !fileExists(d.m.w.sess.Files().Secrets) {
@@ -279,7 +279,7 @@ func TestGeneratedSecretIsShownOnceWithAWarning(t *testing.T) {
 			t.Fatalf("the generated key was shown again:\n%s", scr)
 		}
 	}
-	if got, _ := d.m.w.sess.Engine.Secrets.Get("recording_key"); got.Reveal() != key {
+	if got, _ := d.m.w.sess.Engine.Secrets.Get(steps.RecordingKey); got.Reveal() != key {
 		t.Fatal("the generated key is not the run's recording key")
 	}
 }
