@@ -45,8 +45,8 @@ type stepPage struct {
 	entry    *secretEntry
 	secretAt int
 	pending  map[steps.SecretName]secret.Secret // typed or generated, not yet applied
-	typed    map[steps.SecretName]bool // pending secrets the installer typed
-	shown    map[steps.SecretName]bool // pending secrets already shown once
+	typed    map[steps.SecretName]bool          // pending secrets the installer typed
+	shown    map[steps.SecretName]bool          // pending secrets already shown once
 
 	form          *huh.Form
 	formID, formW int
