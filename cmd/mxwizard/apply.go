@@ -111,7 +111,7 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 			for _, addr := range addrs {
 				dir := outDir
 				if len(addrs) > 1 {
-					dir = filepath.Join(outDir, safeDirName(addr))
+					dir = filepath.Join(outDir, session.SafeName(addr))
 				}
 				progress := func(msg string) {
 					if format == "text" {
@@ -148,10 +148,6 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 	cmd.Flags().BoolVar(&newSecrets, "new-secrets", false, "generate new passwords and keys even where the camera's secrets file in --out holds those of an earlier run (VMS accounts and recordings using the old ones stop working)")
 	cmd.Flags().DurationVar(&bootTimeout, "boot-timeout", 5*time.Minute, "how long to wait for a camera to come back after a reboot")
 	return cmd
-}
-
-func safeDirName(addr string) string {
-	return strings.NewReplacer("://", "_", ":", "_", "/", "_", "[", "", "]", "").Replace(addr)
 }
 
 func applyCamera(ctx context.Context, o session.Options) applyResult {

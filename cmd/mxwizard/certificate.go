@@ -10,6 +10,7 @@ import (
 
 	"github.com/mxwizard/mxwizard/internal/atomicfile"
 	"github.com/mxwizard/mxwizard/internal/certs"
+	"github.com/mxwizard/mxwizard/internal/session"
 )
 
 func newCertificateCmd() *cobra.Command {
@@ -69,7 +70,7 @@ the camera's certificate slot. Keep it as safe as a password.`,
 			if name == "" {
 				name = hosts[0]
 			}
-			base := filepath.Join(outDir, safeDirName(name))
+			base := filepath.Join(outDir, session.SafeName(name))
 			keyPath, csrPath := base+".key", base+".csr"
 			if _, err := os.Stat(keyPath); err == nil {
 				return withCode(exitRefused, fmt.Errorf("%s exists: a key is never overwritten; choose another --out or --name", keyPath))

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -384,10 +383,8 @@ func (s *Session) fileBase() string {
 	if name == "" {
 		name = s.Engine.Client.Host()
 	}
-	return unsafeChars.ReplaceAllString(name, "_")
+	return SafeName(name)
 }
-
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
 
 // saveSecretsAhead writes the secrets a plan is about to set into the
 // camera's encrypted secrets file, before the plan is written: an

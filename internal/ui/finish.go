@@ -128,7 +128,7 @@ func (p *finishPage) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case finishedMsg:
 		w.stopBusy()
-		w.view = msg.view
+		w.recordFinished(msg)
 		if msg.err != nil {
 			p.err = msg.err
 			p.phase = finishFailed
@@ -138,7 +138,6 @@ func (p *finishPage) update(msg tea.Msg) tea.Cmd {
 			)
 			return nil
 		}
-		w.finished, w.failed, w.files, w.unsaved = true, msg.failed, msg.files, false
 		return w.show(newSummaryPage(w))
 	case tea.KeyPressMsg:
 		if p.phase == finishRunning {

@@ -12,6 +12,7 @@ import (
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/secret"
 	"github.com/mxwizard/mxwizard/internal/session"
+	"github.com/mxwizard/mxwizard/internal/steps"
 )
 
 // The way from the connect screen to the overview:
@@ -37,7 +38,7 @@ func (w *wizard) newOutDir() string {
 	if w.opts.OutDir != "" {
 		return w.opts.OutDir
 	}
-	return defaultOutDir(w.opts.BaseDir, w.host(), w.opts.Now())
+	return session.OutDirFor(w.opts.BaseDir, w.host(), w.opts.Now())
 }
 
 func (w *wizard) onResumeLookup(msg resumeLookupMsg) tea.Cmd {
@@ -72,11 +73,8 @@ func (w *wizard) beforeProbe() tea.Cmd {
 
 func (w *wizard) onProbe(msg probeMsg) tea.Cmd {
 	w.stopBusy()
-	if cmd, ok := w.trustProblem(msg.err); ok {
-		return cmd
-	}
-	if msg.err != nil {
-		return w.show(newConnectPage(w, secret.Redact(msg.err.Error(), w.pw)))
+	if is := w.issueOf(msg.err); is.kind != issueNone {
+		return w.showIssue(is)
 	}
 	w.identity = msg.identity
 	if !w.pass.IsZero() {
@@ -85,19 +83,58 @@ func (w *wizard) onProbe(msg probeMsg) tea.Cmd {
 	return w.show(newPassphrasePage(w, false, ""))
 }
 
-// trustProblem shows the page for a connection that needs the person's
-// decision first: an unknown or changed certificate, or Basic over HTTP.
-func (w *wizard) trustProblem(err error) (tea.Cmd, bool) {
+// issueKind is what a failed connection needs from the installer.
+type issueKind int
+
+const (
+	issueNone               issueKind = iota // connected
+	issueNewCertificate                      // first contact: accept or reject the fingerprint
+	issueChangedCertificate                  // refused: both fingerprints are shown
+	issuePlainHTTP                           // the camera asks for Basic over plain HTTP: consent
+	issueWrongPassphrase                     // resume: the passphrase does not open the secrets file
+	issueError                               // anything else: said on the connect screen
+)
+
+// connectIssue is the decision after a probe or an open, the one place
+// that turns a connection error into what the installer is asked next.
+// Both faces (the full-screen pages and the line prompts) render it.
+type connectIssue struct {
+	kind issueKind
+	fe   *camera.FingerprintError
+	text string // what to say (redacted)
+}
+
+// issueOf decides what a connection error needs.
+func (w *wizard) issueOf(err error) connectIssue {
 	var fe *camera.FingerprintError
 	switch {
+	case err == nil:
+		return connectIssue{kind: issueNone}
 	case errors.As(err, &fe) && fe.Pinned == "":
-		return w.show(newFingerprintPage(w, fe.Camera, fe.Received)), true
+		return connectIssue{kind: issueNewCertificate, fe: fe}
 	case errors.As(err, &fe):
-		return w.show(newChangedFingerprintPage(w, fe)), true
+		return connectIssue{kind: issueChangedCertificate, fe: fe}
 	case errors.Is(err, camera.ErrInsecureCredentials):
-		return w.show(newPlainHTTPPage(w, "The camera asks for the password in plain text (Basic authentication) over this HTTP connection.")), true
+		return connectIssue{kind: issuePlainHTTP, text: "The camera asks for the password in plain text (Basic authentication) over this HTTP connection."}
+	case errors.Is(err, backup.ErrWrongPassphrase) && w.resume != nil:
+		return connectIssue{kind: issueWrongPassphrase, text: "This passphrase does not open the interrupted session's secrets file: use the one given then."}
 	}
-	return nil, false
+	return connectIssue{kind: issueError, text: secret.Redact(err.Error(), w.pw, w.pass)}
+}
+
+// showIssue shows the page an issue needs (the full-screen face).
+func (w *wizard) showIssue(is connectIssue) tea.Cmd {
+	switch is.kind {
+	case issueNewCertificate:
+		return w.show(newFingerprintPage(w, is.fe.Camera, is.fe.Received))
+	case issueChangedCertificate:
+		return w.show(newChangedFingerprintPage(w, is.fe))
+	case issuePlainHTTP:
+		return w.show(newPlainHTTPPage(w, is.text))
+	case issueWrongPassphrase:
+		return w.show(newPassphrasePage(w, true, is.text))
+	}
+	return w.show(newConnectPage(w, is.text))
 }
 
 // open opens the session.
@@ -108,23 +145,56 @@ func (w *wizard) open() tea.Cmd {
 
 func (w *wizard) onOpened(msg openedMsg) tea.Cmd {
 	w.stopBusy()
-	if cmd, ok := w.trustProblem(msg.err); ok {
-		return cmd
+	if is := w.issueOf(msg.err); is.kind != issueNone {
+		return w.showIssue(is)
 	}
-	switch {
-	case errors.Is(msg.err, backup.ErrWrongPassphrase) && w.resume != nil:
-		return w.show(newPassphrasePage(w, true, "This passphrase does not open the interrupted session's secrets file: use the one given then."))
-	case msg.err != nil:
-		return w.show(newConnectPage(w, secret.Redact(msg.err.Error(), w.pw, w.pass)))
-	}
+	w.takeSession(msg)
+	return tea.Batch(listenProgress(w.progressCh), w.show(newOverviewPage(w, msg.resumed)))
+}
+
+// takeSession takes over an opened session: the steps the session's
+// records say were applied or skipped (the earlier run's when resuming)
+// and the step to go on with. Both faces call it.
+func (w *wizard) takeSession(msg openedMsg) {
 	w.sess, w.view, w.identity = msg.sess, msg.view, msg.view.identity
 	w.markOutcomes()
 	w.unsaved = msg.resumed > 0
 	w.current = 0
-	if w.resume != nil {
+	if w.resume != nil || msg.resumed > 0 {
 		w.current = min(w.firstOpen(), len(w.all)-1)
 	}
-	return tea.Batch(listenProgress(w.progressCh), w.show(newOverviewPage(w, msg.resumed)))
+}
+
+// recordApplied is the one bookkeeping of a step the session applied or
+// skipped (both faces): its outcome, whether something now waits for the
+// store, the notice for the next page. It reports whether the plan wrote
+// to the camera.
+func (w *wizard) recordApplied(i int, plan *steps.Plan, msg appliedMsg, reason string) (wrote bool) {
+	w.view = msg.view
+	if msg.skipped {
+		w.outcomes[i] = outcome{skipped: true, reason: strings.TrimSpace(reason)}
+		w.notice = fmt.Sprintf("Step %d skipped: %s", i+1, strings.TrimSpace(reason))
+		return false
+	}
+	w.outcomes[i] = outcome{applied: true, recorded: plan.Answer != ""}
+	if plan.Empty() {
+		word := "recorded"
+		if plan.Answer == "" {
+			word = "nothing to change"
+		}
+		w.notice = fmt.Sprintf("Step %d: %s (%s).", i+1, word, msg.after.Status)
+		return false
+	}
+	w.unsaved = true
+	return true
+}
+
+// recordFinished is the bookkeeping of a finished run (both faces).
+func (w *wizard) recordFinished(msg finishedMsg) {
+	w.view = msg.view
+	if msg.err == nil {
+		w.finished, w.failed, w.files, w.unsaved = true, msg.failed, msg.files, false
+	}
 }
 
 // markOutcomes takes the applied and skipped steps from the session's
@@ -287,7 +357,7 @@ func newPlainHTTPPage(w *wizard, why string) *menuPage {
 // newResumePage offers to continue an interrupted session.
 func newResumePage(w *wizard, found resumeLookupMsg) *menuPage {
 	st := w.st
-	state := found.state
+	state := found.State
 	done, skipped := 0, 0
 	for _, r := range state.Steps {
 		if r.Skipped != "" {
@@ -296,13 +366,11 @@ func newResumePage(w *wizard, found resumeLookupMsg) *menuPage {
 			done++
 		}
 	}
-	next := 0
+	ids := make([]string, len(w.all))
 	for i, s := range w.all {
-		if !stateHas(state, s.Info().ID, i+1) {
-			next = i + 1
-			break
-		}
+		ids[i] = s.Info().ID
 	}
+	next := state.NextStep(ids)
 	label := "Continue where it stopped"
 	if next > 0 {
 		label = fmt.Sprintf("Continue at step %d", next)
@@ -314,7 +382,7 @@ func newResumePage(w *wizard, found resumeLookupMsg) *menuPage {
 				st.Title.Render("An earlier session of this camera did not finish"),
 				wrap(fmt.Sprintf("Camera %s (serial %s), last seen at %s on %s: %s done, %d skipped. Its files are in:",
 					state.Camera, state.Serial, state.AddressNow, state.Updated.Local().Format("2006-01-02 15:04"), plural(done, "step"), skipped), width)+
-					"\n"+indent(found.dir, width, 2, ""),
+					"\n"+indent(found.Dir, width, 2, ""),
 				wrap("Continuing takes up the steps not done yet; mxwizard checks every step again, so nothing is assumed. You need the backup passphrase of that session: passwords mxwizard set then are read from its encrypted secrets file (never kept in plain text) and tried if the camera refuses the one you typed.", width),
 			)
 		},
@@ -338,16 +406,6 @@ func newResumePage(w *wizard, found resumeLookupMsg) *menuPage {
 	}
 }
 
-// stateHas reports whether an earlier session's state records a step.
-func stateHas(st session.State, id string, number int) bool {
-	for _, r := range st.Steps {
-		if (id != "" && r.ID == id) || (id == "" && r.Step == number) {
-			return true
-		}
-	}
-	return false
-}
-
 // plural is "1 step", "2 steps".
 func plural(n int, word string) string {
 	if n == 1 {
@@ -358,8 +416,8 @@ func plural(n int, word string) string {
 
 // takeResume continues the interrupted session found.
 func (w *wizard) takeResume(found resumeLookupMsg) {
-	state := found.state
-	w.resume, w.outDir = &state, found.dir
+	state := found.State
+	w.resume, w.outDir = &state, found.Dir
 	if state.Camera != "" {
 		w.address = state.Camera // session.Open recognises the run by it
 	}
@@ -372,8 +430,8 @@ func (w *wizard) takeResume(found resumeLookupMsg) {
 func (w *wizard) startAfresh(found resumeLookupMsg) {
 	w.resume = nil
 	w.outDir = w.newOutDir()
-	if w.outDir == found.dir {
+	if w.outDir == found.Dir {
 		// Never overwrite the earlier secrets file.
-		w.outDir = found.dir + "-" + w.opts.Now().Format("20060102-1504")
+		w.outDir = found.Dir + "-" + w.opts.Now().Format("20060102-1504")
 	}
 }

@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -26,8 +24,7 @@ import (
 
 // resumeLookupMsg says whether an unfinished session for the camera exists.
 type resumeLookupMsg struct {
-	dir   string
-	state session.State
+	session.Interrupted
 	found bool
 	err   error
 }
@@ -114,80 +111,73 @@ func sessionOf(s *session.Session) sessionView {
 	}
 }
 
-// lookupResumeCmd looks for an unfinished session of host: in dir when the
-// output directory was given, else in base/mxwizard-<host>-*.
+// The bodies of the wizard's slow work are plain functions: the
+// full-screen face wraps each in a tea.Cmd, the line face (RunAccessible)
+// calls them directly. Both faces therefore do exactly the same work.
+
+// lookupResume looks for an unfinished session of host (session.FindInterrupted).
+func lookupResume(dir, base, host string) resumeLookupMsg {
+	found, ok, err := session.FindInterrupted(dir, base, host)
+	return resumeLookupMsg{Interrupted: found, found: ok, err: err}
+}
+
 func lookupResumeCmd(dir, base, host string) tea.Cmd {
-	return func() tea.Msg {
-		dirs := []string{dir}
-		if dir == "" {
-			dirs, _ = filepath.Glob(filepath.Join(base, "mxwizard-"+safeName(host)+"-*"))
-		}
-		var best resumeLookupMsg
-		for _, d := range dirs {
-			st, ok, err := session.LoadState(d)
-			if err != nil {
-				return resumeLookupMsg{dir: d, err: err}
-			}
-			if !ok || st.Finished || len(st.Steps) == 0 {
-				continue
-			}
-			if !best.found || st.Updated.After(best.state.Updated) {
-				best = resumeLookupMsg{dir: d, state: st, found: true}
-			}
-		}
-		return best
-	}
+	return func() tea.Msg { return lookupResume(dir, base, host) }
 }
 
-// probeCmd connects once, read-only, without pinning anything: a camera
-// seen for the first time ends in a *camera.FingerprintError.
+// probe connects once, read-only, without pinning anything: a camera seen
+// for the first time ends in a *camera.FingerprintError.
+func probe(ctx context.Context, o camera.Options) probeMsg {
+	o.AcceptNew, o.ConfirmNew = false, nil
+	c, err := camera.New(o)
+	if err != nil {
+		return probeMsg{err: err}
+	}
+	defer c.Close()
+	pctx, cancel := context.WithTimeout(ctx, 40*time.Second)
+	defer cancel()
+	id, err := c.Identity(pctx)
+	return probeMsg{identity: id, fingerprint: c.Fingerprint(), err: err}
+}
+
 func probeCmd(ctx context.Context, o camera.Options) tea.Cmd {
-	return func() tea.Msg {
-		o.AcceptNew, o.ConfirmNew = false, nil
-		c, err := camera.New(o)
-		if err != nil {
-			return probeMsg{err: err}
-		}
-		defer c.Close()
-		pctx, cancel := context.WithTimeout(ctx, 40*time.Second)
-		defer cancel()
-		id, err := c.Identity(pctx)
-		return probeMsg{identity: id, fingerprint: c.Fingerprint(), err: err}
-	}
+	return func() tea.Msg { return probe(ctx, o) }
 }
 
-// openCmd opens the session (one request for the configuration, one for
-// the web server log). When the output directory holds the state of an
-// interrupted run of the same camera, session.Open continues it: it finds
-// the camera where it answers now, takes the earlier secrets from the
-// encrypted secrets file and the steps done from the state.
+// openSession opens the session (one request for the configuration, one
+// for the web server log). When the output directory holds the state of an
+// interrupted run of the same camera, session.Open continues it.
+func openSession(ctx context.Context, o session.Options) openedMsg {
+	s, err := session.Open(ctx, o)
+	if err != nil {
+		return openedMsg{err: err}
+	}
+	msg := openedMsg{sess: s, view: sessionOf(s)}
+	if s.Resumed() {
+		msg.resumed = len(s.Results)
+	}
+	return msg
+}
+
 func openCmd(ctx context.Context, o session.Options) tea.Cmd {
-	return func() tea.Msg {
-		s, err := session.Open(ctx, o)
-		if err != nil {
-			return openedMsg{err: err}
-		}
-		msg := openedMsg{sess: s, view: sessionOf(s)}
-		if s.Resumed() {
-			msg.resumed = len(s.Results)
-		}
-		return msg
-	}
+	return func() tea.Msg { return openSession(ctx, o) }
 }
 
-// planCmd plans one step against the session's snapshot with the answers
+// planStep plans one step against the session's snapshot with the answers
 // not yet confirmed (Session.PlanTentative): a secret typed for a step the
 // installer then skips never reaches the run or the secrets file.
+func planStep(s *session.Session, st steps.Step, index, seq int, pending map[steps.SecretName]secret.Secret) (msg planMsg) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = planMsg{index: index, seq: seq, err: errors.New("internal error while planning: " + strings.TrimSpace(toString(r)))}
+		}
+	}()
+	p, err := s.PlanTentative(st, pending)
+	return planMsg{index: index, seq: seq, plan: p, err: err}
+}
+
 func planCmd(s *session.Session, st steps.Step, index, seq int, pending map[steps.SecretName]secret.Secret) tea.Cmd {
-	return func() (msg tea.Msg) {
-		defer func() {
-			if r := recover(); r != nil {
-				msg = planMsg{index: index, seq: seq, err: errors.New("internal error while planning: " + strings.TrimSpace(toString(r)))}
-			}
-		}()
-		p, err := s.PlanTentative(st, pending)
-		return planMsg{index: index, seq: seq, plan: p, err: err}
-	}
+	return func() tea.Msg { return planStep(s, st, index, seq, pending) }
 }
 
 func toString(v any) string {
@@ -200,26 +190,30 @@ func toString(v any) string {
 	return "panic"
 }
 
-// applyCmd applies exactly that plan (the engine commits its secrets to the
-// run), or records the step as skipped when reason is set.
-func applyCmd(ctx context.Context, s *session.Session, st steps.Step, index int, plan *steps.Plan, reason string) tea.Cmd {
-	return func() tea.Msg {
-		err := s.ApplyStep(ctx, st, plan, reason)
-		v := sessionOf(s)
-		msg := appliedMsg{index: index, skipped: reason != "", view: v, err: err}
-		if index < len(v.findings) {
-			msg.after = v.findings[index]
-		}
-		return msg
+// applyStep applies exactly that plan (the engine commits its secrets to
+// the run), or records the step as skipped when reason is set.
+func applyStep(ctx context.Context, s *session.Session, st steps.Step, index int, plan *steps.Plan, reason string) appliedMsg {
+	err := s.ApplyStep(ctx, st, plan, reason)
+	v := sessionOf(s)
+	msg := appliedMsg{index: index, skipped: reason != "", view: v, err: err}
+	if index < len(v.findings) {
+		msg.after = v.findings[index]
 	}
+	return msg
 }
 
-// finishCmd stores, reboots when needed, verifies and writes the files.
+func applyCmd(ctx context.Context, s *session.Session, st steps.Step, index int, plan *steps.Plan, reason string) tea.Cmd {
+	return func() tea.Msg { return applyStep(ctx, s, st, index, plan, reason) }
+}
+
+// finishRun stores, reboots when needed, verifies and writes the files.
+func finishRun(ctx context.Context, s *session.Session) finishedMsg {
+	files, err := s.Finish(ctx)
+	return finishedMsg{files: files, view: sessionOf(s), failed: s.Failed(), err: err}
+}
+
 func finishCmd(ctx context.Context, s *session.Session) tea.Cmd {
-	return func() tea.Msg {
-		files, err := s.Finish(ctx)
-		return finishedMsg{files: files, view: sessionOf(s), failed: s.Failed(), err: err}
-	}
+	return func() tea.Msg { return finishRun(ctx, s) }
 }
 
 // listenProgress waits for the next progress line of the engine.
@@ -249,27 +243,4 @@ func strengthCmd(seq int, pw secret.Secret, in password.Inputs) tea.Cmd {
 // verdictCmd runs the full policy on a submitted password.
 func verdictCmd(seq int, pw secret.Secret, in password.Inputs) tea.Cmd {
 	return func() tea.Msg { return verdictMsg{seq: seq, result: password.Evaluate(pw, in)} }
-}
-
-// safeName makes a host usable in a file name.
-func safeName(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	return b.String()
-}
-
-// defaultOutDir is ./mxwizard-<host>-<date>, with the time added when a
-// finished run already uses that name.
-func defaultOutDir(base, host string, now time.Time) string {
-	dir := filepath.Join(base, "mxwizard-"+safeName(host)+"-"+now.Format("2006-01-02"))
-	if _, err := os.Stat(dir); err == nil {
-		dir += "-" + now.Format("1504")
-	}
-	return dir
 }

@@ -325,9 +325,9 @@ func (p *stepPage) startSkip() tea.Cmd {
 func (p *stepPage) onApplied(msg appliedMsg) tea.Cmd {
 	w := p.w
 	w.stopBusy()
-	w.view = msg.view
 	p.skipping = false
 	if msg.err != nil {
+		w.view = msg.view
 		p.applyErr = msg.err
 		p.phase = phaseFailed
 		p.m = newMenu(
@@ -337,22 +337,9 @@ func (p *stepPage) onApplied(msg appliedMsg) tea.Cmd {
 		)
 		return nil
 	}
-	if msg.skipped {
-		w.outcomes[p.idx] = outcome{skipped: true, reason: strings.TrimSpace(p.reason)}
-		w.notice = fmt.Sprintf("Step %d skipped: %s", p.idx+1, strings.TrimSpace(p.reason))
-		return p.next()
+	if !w.recordApplied(p.idx, p.plan, msg, p.reason) {
+		return p.next() // skipped, or nothing was written: no need to stop for a result
 	}
-	w.outcomes[p.idx] = outcome{applied: true, recorded: p.plan.Answer != ""}
-	if p.plan.Empty() {
-		// Nothing was written: no need to stop for a result.
-		word := "recorded"
-		if p.plan.Answer == "" {
-			word = "nothing to change"
-		}
-		w.notice = fmt.Sprintf("Step %d: %s (%s).", p.idx+1, word, msg.after.Status)
-		return p.next()
-	}
-	w.unsaved = true
 	p.after = msg.after
 	p.reveal = nil
 	for _, n := range p.unshownSecrets() {

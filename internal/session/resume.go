@@ -1,0 +1,84 @@
+package session
+
+import (
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Interrupted is an unfinished run found in an output directory.
+type Interrupted struct {
+	Dir   string // the output directory that holds it
+	State State  // what the run did and where the camera answered
+}
+
+// FindInterrupted looks for the newest unfinished run of host: in dir when
+// the installer gave the output directory, else in base/mxwizard-<host>-*
+// (the folders OutDirFor names). ok is false when there is none; a damaged
+// state file is an error that says so.
+func FindInterrupted(dir, base, host string) (found Interrupted, ok bool, err error) {
+	dirs := []string{dir}
+	if dir == "" {
+		dirs, _ = filepath.Glob(filepath.Join(base, "mxwizard-"+SafeName(host)+"-*"))
+	}
+	for _, d := range dirs {
+		st, has, err := LoadState(d)
+		if err != nil {
+			return Interrupted{Dir: d}, false, err
+		}
+		if !has || st.Finished || len(st.Steps) == 0 {
+			continue
+		}
+		if !ok || st.Updated.After(found.State.Updated) {
+			found, ok = Interrupted{Dir: d, State: st}, true
+		}
+	}
+	return found, ok, nil
+}
+
+// OutDirFor names a new output directory for host: base/mxwizard-<host>-<date>,
+// with the time added when that folder exists already (a finished run's).
+func OutDirFor(base, host string, now time.Time) string {
+	dir := filepath.Join(base, "mxwizard-"+SafeName(host)+"-"+now.Format("2006-01-02"))
+	if _, err := os.Stat(dir); err == nil {
+		dir += "-" + now.Format("1504")
+	}
+	return dir
+}
+
+// SafeName makes a name (a host, a serial, an address) usable as a file or
+// folder name on every system: anything outside A-Z a-z 0-9 . _ - becomes _.
+func SafeName(s string) string {
+	b := []byte(s)
+	out := make([]byte, 0, len(b))
+	for _, c := range b {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' {
+			out = append(out, c)
+		} else {
+			out = append(out, '_')
+		}
+	}
+	return string(out)
+}
+
+// NextStep is the number of the first step the state does not record
+// (0 when it records all 22 or ids is empty): where a resumed run goes on.
+func (st State) NextStep(ids []string) int {
+	for i, id := range ids {
+		if !st.Has(id, i+1) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// Has reports whether the state records the step with this id (or, for a
+// step without an id, this number).
+func (st State) Has(id string, number int) bool {
+	for _, r := range st.Steps {
+		if (id != "" && r.ID == id) || (id == "" && r.Step == number) {
+			return true
+		}
+	}
+	return false
+}
