@@ -37,7 +37,7 @@ leaves this machine. The files go to a temporary directory unless --out is
 given; the certificate is pinned in memory only.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := needTerminal(cmd.InOrStdin(), cmd.OutOrStdout(), accessible); err != nil {
+			if err := needTerminal(cmd.InOrStdin(), accessible); err != nil {
 				return withCode(exitRefused, err)
 			}
 			srv, err := startDemoCamera(cmd.Context(), demoBootTime)

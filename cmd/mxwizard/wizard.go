@@ -88,7 +88,7 @@ func (f *wizardFlags) run(cmd *cobra.Command, args []string) error {
 		}
 		addr = args[0]
 	}
-	if err := needTerminal(cmd.InOrStdin(), cmd.OutOrStdout(), f.accessible); err != nil {
+	if err := needTerminal(cmd.InOrStdin(), f.accessible); err != nil {
 		return withCode(exitRefused, err)
 	}
 	known, err := (&cameraFlags{knownCameras: f.knownCameras}).known()
@@ -113,8 +113,7 @@ func runUI(cmd *cobra.Command, opts ui.Options, accessible bool) error {
 	var res ui.Result
 	var err error
 	if accessible {
-		in, _ := cmd.InOrStdin().(*os.File) // needTerminal made sure it is one
-		res, err = ui.RunAccessible(cmd.Context(), opts, in, cmd.OutOrStdout())
+		res, err = ui.RunAccessible(cmd.Context(), opts, cmd.InOrStdin(), cmd.OutOrStdout())
 	} else {
 		res, err = ui.Run(cmd.Context(), opts)
 	}
@@ -136,16 +135,13 @@ func runUI(cmd *cobra.Command, opts ui.Options, accessible bool) error {
 	return nil
 }
 
-// needTerminal refuses to start without a terminal: the full-screen wizard
-// draws on one, and accessible mode is unsafe with piped input (the first
-// prompt swallows everything, password prompts need a TTY).
-func needTerminal(stdin io.Reader, stdout io.Writer, accessible bool) error {
-	in, out := isTerminal(stdin), isTerminal(stdout)
-	switch {
-	case accessible && (!in || !out):
-		return errors.New("--accessible needs a terminal (it is meant for screen readers); for scripts use `mxwizard apply --profile FILE`")
-	case !accessible && !in && !ttyAvailable():
-		return errors.New("the wizard needs a terminal; for scripts use `mxwizard apply --profile FILE`")
+// needTerminal refuses to start the full-screen wizard without a terminal
+// to draw on. The accessible mode reads plain lines from any input (on a
+// terminal, passwords without echo), so it runs on a screen reader's pipe
+// too.
+func needTerminal(stdin io.Reader, accessible bool) error {
+	if !accessible && !isTerminal(stdin) && !ttyAvailable() {
+		return errors.New("the wizard needs a terminal; for scripts use `mxwizard apply --profile FILE`, for plain line prompts `--accessible`")
 	}
 	return nil
 }

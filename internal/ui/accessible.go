@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -10,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
-	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 
@@ -22,224 +21,333 @@ import (
 	"github.com/mxwizard/mxwizard/internal/steps"
 )
 
-// errEOF ends the accessible wizard when the input ends: huh's accessible
-// prompts would otherwise take every default from then on.
+// errEOF ends the line face when the input ends: every prompt from then on
+// would take its default.
 var errEOF = errors.New("the input ended")
 
-// eofReader notices the end of the input.
-type eofReader struct {
-	f   *os.File
-	eof bool
+// lineReader reads the installer's answers one line at a time from any
+// reader. Every read ends when the context does (ctrl+c), so the line face
+// never needs os.Exit: a read still under way is left behind, and the
+// program leaves.
+type lineReader struct {
+	ctx      context.Context
+	br       *bufio.Reader
+	tty      *os.File // the terminal, when the input is one: passwords are read without echo
+	inflight chan lineResult
 }
 
-func (r *eofReader) Read(p []byte) (int, error) {
-	n, err := r.f.Read(p)
-	if errors.Is(err, io.EOF) || (n == 0 && err == nil) {
-		r.eof = true
+type lineResult struct {
+	s   string
+	err error
+}
+
+func newLineReader(ctx context.Context, in io.Reader) *lineReader {
+	r := &lineReader{ctx: ctx, br: bufio.NewReader(in)}
+	if f, ok := in.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		r.tty = f
 	}
-	return n, err
+	return r
 }
 
-// Fd lets huh's password prompt turn off the echo.
-func (r *eofReader) Fd() uintptr { return r.f.Fd() }
+// line reads one line (without its line ending).
+func (r *lineReader) line() (string, error) {
+	if r.inflight == nil {
+		ch := make(chan lineResult, 1)
+		go func() {
+			s, err := r.br.ReadString('\n')
+			ch <- lineResult{s, err}
+		}()
+		r.inflight = ch
+	}
+	select {
+	case <-r.ctx.Done():
+		return "", r.ctx.Err()
+	case res := <-r.inflight:
+		r.inflight = nil
+		s := strings.TrimRight(res.s, "\r\n")
+		if res.err != nil && s == "" {
+			return "", errEOF
+		}
+		return s, nil
+	}
+}
 
-// accessible is the wizard as plain, line by line prompts (huh's
-// accessible mode): nothing is redrawn, every prompt is a line a screen
-// reader reads out. It walks the same flow and the same commands as the
-// full-screen wizard, one after the other.
-type accessible struct {
+// password reads one line without echo on a terminal (a plain line
+// otherwise: tests, or a screen reader's input pipe).
+func (r *lineReader) password() (string, error) {
+	if r.tty == nil {
+		return r.line()
+	}
+	fd := r.tty.Fd()
+	saved, _ := term.GetState(fd)
+	ch := make(chan lineResult, 1)
+	go func() {
+		b, err := term.ReadPassword(fd)
+		ch <- lineResult{string(b), err}
+	}()
+	select {
+	case <-r.ctx.Done():
+		if saved != nil {
+			_ = term.Restore(fd, saved) // echo back on
+		}
+		return "", r.ctx.Err()
+	case res := <-ch:
+		if res.err != nil {
+			return "", errEOF
+		}
+		return res.s, nil
+	}
+}
+
+// lineFace is the wizard as plain lines for screen readers (--accessible):
+// nothing is redrawn, every prompt is a line. It walks the same flow as the
+// full-screen face: the same decisions (issueOf), the same work (probe,
+// openSession, planStep, applyStep, finishRun), the same bookkeeping
+// (takeSession, takeApplied, recordFinished) and the same texts (the pages'
+// renderers), on any io.Reader and io.Writer.
+type lineFace struct {
 	w       *wizard
-	in      *eofReader
+	r       *lineReader
 	out     io.Writer
 	resumed int
 }
 
-// RunAccessible runs the wizard as plain prompts for screen readers. in
-// must be a terminal (password prompts switch its echo off); the caller
-// refuses otherwise. ctrl+c leaves at once (the terminal is restored), and
-// says what leaving means.
-func RunAccessible(ctx context.Context, opts Options, in *os.File, out io.Writer) (Result, error) {
-	if !term.IsTerminal(in.Fd()) {
-		return Result{}, errors.New("accessible mode needs a terminal")
-	}
+// RunAccessible runs the wizard as plain prompts for screen readers. On a
+// terminal, passwords are read without echo. ctrl+c (the context ending)
+// leaves at once and says what leaving means; the end of the input does
+// the same.
+func RunAccessible(ctx context.Context, opts Options, in io.Reader, out io.Writer) (Result, error) {
 	opts.NoColor = true
 	w := newWizard(ctx, opts)
 	m := &Model{w: w}
 	w.root = m
 	w.width, w.height = 80, 10000 // nothing is clipped: the text scrolls by
-	if cols, _, err := term.GetSize(in.Fd()); err == nil && cols >= 40 {
-		w.width = min(cols, 100)
-	}
-	a := &accessible{w: w, in: &eofReader{f: in}, out: out}
-
-	saved, _ := term.GetState(in.Fd())
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-ctx.Done():
-			if saved != nil {
-				_ = term.Restore(in.Fd(), saved)
-			}
-			a.say("\n" + a.leaveText())
-			os.Exit(130) //nolint:revive // the prompts block in a read that cannot be interrupted
-		case <-done:
+	if f, ok := in.(*os.File); ok {
+		if cols, _, err := term.GetSize(f.Fd()); err == nil && cols >= 40 {
+			w.width = min(cols, 100)
 		}
-	}()
-
-	err := a.run()
+	}
+	f := &lineFace{w: w, r: newLineReader(w.ctx, in), out: out}
+	err := f.run()
 	w.cancel()
 	res := m.Result()
-	if errors.Is(err, errEOF) {
-		a.say(a.leaveText())
-		res.Canceled = true
+	if errors.Is(err, errEOF) || errors.Is(err, context.Canceled) || ctx.Err() != nil {
+		f.say("", f.leaveText())
+		res.Canceled, res.Unsaved = true, w.unsaved && !w.finished
 		return res, nil
 	}
 	return res, err
 }
 
-func (a *accessible) leaveText() string {
-	if a.w.unsaved {
+func (f *lineFace) leaveText() string {
+	if f.w.unsaved {
 		return "Leaving. Changes not stored to permanent memory are lost at the next reboot. Run mxwizard again with the same camera to continue at the step you left."
 	}
 	return "Leaving; nothing was changed that needs storing."
 }
 
-// say prints text without styles, wrapped.
-func (a *accessible) say(parts ...string) {
+// say prints text without styles.
+func (f *lineFace) say(parts ...string) {
 	for _, p := range parts {
-		if p != "" {
-			fmt.Fprintln(a.out, ansi.Strip(p))
+		fmt.Fprintln(f.out, ansi.Strip(p))
+	}
+}
+
+// ask reads one answer; Enter alone takes def. validate, when set, is asked
+// until it accepts.
+func (f *lineFace) ask(title, def string, validate func(string) error) (string, error) {
+	for {
+		prompt := title
+		if def != "" {
+			prompt += " [" + def + "]"
+		}
+		fmt.Fprint(f.out, prompt+": ")
+		v, err := f.r.line()
+		if err != nil {
+			return "", err
+		}
+		if v = strings.TrimSpace(v); v == "" {
+			v = def
+		}
+		if validate != nil {
+			if err := validate(v); err != nil {
+				f.say(err.Error())
+				continue
+			}
+		}
+		return v, nil
+	}
+}
+
+// askPassword reads a password (without echo on a terminal).
+func (f *lineFace) askPassword(title string) (string, error) {
+	fmt.Fprint(f.out, title+": ")
+	v, err := f.r.password()
+	if f.r.tty != nil {
+		fmt.Fprintln(f.out)
+	}
+	return v, err
+}
+
+// choose offers numbered choices and returns the id chosen (Enter: the first).
+func (f *lineFace) choose(title string, items ...menuItem) (string, error) {
+	f.say(title)
+	for i, it := range items {
+		f.say(fmt.Sprintf("  %d. %s", i+1, it.label))
+		if it.hint != "" {
+			f.say("     " + it.hint)
+		}
+	}
+	v, err := f.ask(fmt.Sprintf("Choose 1 to %d", len(items)), "1", func(s string) error {
+		if n, err := strconv.Atoi(s); err != nil || n < 1 || n > len(items) {
+			return fmt.Errorf("type a number from 1 to %d", len(items))
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	n, _ := strconv.Atoi(v)
+	return items[n-1].id, nil
+}
+
+// confirm asks a yes/no question.
+func (f *lineFace) confirm(title string, def bool) (bool, error) {
+	d := "no"
+	if def {
+		d = "yes"
+	}
+	v, err := f.ask(title+" (yes or no)", d, func(s string) error {
+		switch strings.ToLower(s) {
+		case "y", "yes", "n", "no":
+			return nil
+		}
+		return errors.New("answer yes or no")
+	})
+	return strings.HasPrefix(strings.ToLower(v), "y"), err
+}
+
+// multi lets the installer tick options by number until Enter alone.
+func (f *lineFace) multi(title string, options, selected []string) ([]string, error) {
+	sel := slices.Clone(selected)
+	for {
+		f.say(title)
+		for i, o := range options {
+			mark := "[ ]"
+			if slices.Contains(sel, o) {
+				mark = "[x]"
+			}
+			f.say(fmt.Sprintf("  %d. %s %s", i+1, mark, o))
+		}
+		v, err := f.ask("Numbers to tick or untick (e.g. 1 3), Enter alone when done", "", nil)
+		if err != nil || v == "" {
+			return sel, err
+		}
+		for _, field := range strings.Fields(strings.ReplaceAll(v, ",", " ")) {
+			n, err := strconv.Atoi(field)
+			if err != nil || n < 1 || n > len(options) {
+				f.say(fmt.Sprintf("%q is not a number from 1 to %d", field, len(options)))
+				continue
+			}
+			if o := options[n-1]; slices.Contains(sel, o) {
+				sel = slices.DeleteFunc(sel, func(x string) bool { return x == o })
+			} else {
+				sel = append(sel, o)
+			}
 		}
 	}
 }
 
-// runField asks one huh field in accessible mode.
-func (a *accessible) runField(f huh.Field) error {
-	f = f.WithTheme(huh.ThemeFunc(huh.ThemeBase))
-	f.Init()
-	f.Focus()
-	err := f.RunAccessible(a.out, a.in)
-	fmt.Fprintln(a.out)
-	if a.in.eof {
-		return errEOF
-	}
-	return err
-}
-
-func (a *accessible) input(title, def string, validate func(string) error) (string, error) {
-	v := def
-	f := huh.NewInput().Title(title).Value(&v)
-	if def != "" {
-		f.Title(title + " [" + def + "]")
-	}
-	if validate != nil {
-		f.Validate(func(s string) error {
-			if strings.TrimSpace(s) == "" {
-				s = def
+// wait runs slow work and prints the engine's progress meanwhile.
+func wait[T any](f *lineFace, work func() T) T {
+	done := make(chan T, 1)
+	go func() { done <- work() }()
+	for {
+		select {
+		case v := <-done:
+			for {
+				select {
+				case p := <-f.w.progressCh:
+					f.say("  " + p)
+				default:
+					return v
+				}
 			}
-			return validate(s)
-		})
+		case p := <-f.w.progressCh:
+			f.say("  " + p)
+		}
 	}
-	err := a.runField(f)
-	return strings.TrimSpace(v), err
 }
 
-func (a *accessible) password(title string) (string, error) {
-	var v string
-	err := a.runField(huh.NewInput().Title(title).EchoMode(huh.EchoModePassword).Value(&v))
-	return v, err
-}
-
-// choose offers numbered choices; it returns the chosen id.
-func (a *accessible) choose(title string, items ...menuItem) (string, error) {
-	opts := make([]huh.Option[string], len(items))
-	for i, it := range items {
-		opts[i] = huh.NewOption(it.label, it.id)
-	}
-	v := items[0].id
-	err := a.runField(huh.NewSelect[string]().Title(title).Options(opts...).Value(&v))
-	return v, err
-}
-
-func (a *accessible) run() error {
-	w := a.w
-	a.say("mxwizard: hardening a MOBOTIX camera, step by step. Nothing is changed on the camera until you confirm a step's plan. Press Enter to take the value in brackets.")
+func (f *lineFace) run() error {
+	w := f.w
+	f.say("mxwizard: hardening a MOBOTIX camera, step by step. Nothing is changed on the camera until you confirm a step's plan. Press Enter to take the value in brackets.")
 	if w.opts.Label == "demo" {
-		a.say("Demo: a simulated, factory-new camera runs inside mxwizard on this computer.")
+		f.say("Demo: a simulated, factory-new camera runs inside mxwizard on this computer.")
 	}
-	if err := a.connect(); err != nil {
+	if err := f.connect(); err != nil {
 		return err
 	}
-	a.overview()
+	f.overview()
 	for i := w.current; i < len(w.all); {
-		next, err := a.step(i)
+		next, err := f.step(i)
 		if err != nil {
 			return err
 		}
-		if next < 0 {
-			next = 0
-		}
-		i = next
+		i = max(next, 0)
 	}
-	return a.finish()
+	return f.finish()
 }
 
-// connect asks for the camera and runs the same way as the connect page
-// to an opened session.
-func (a *accessible) connect() error {
-	w := a.w
+// connect asks for the camera until a session is open.
+func (f *lineFace) connect() error {
+	w := f.w
 	for {
-		addr, err := a.input("Camera address (IP address or host name, optional port and scheme)", w.address, func(s string) error {
+		addr, err := f.ask("Camera address (IP address or host name, optional port and scheme)", w.address, func(s string) error {
 			_, err := camera.ParseAddress(s)
 			return err
 		})
 		if err != nil {
 			return err
 		}
-		if addr != "" {
-			w.address = addr
-		}
-		user, err := a.input("User", w.user, nil)
-		if err != nil {
+		w.address = addr
+		if w.user, err = f.ask("User", w.user, nil); err != nil {
 			return err
-		}
-		if user != "" {
-			w.user = user
 		}
 		title := "Camera password"
 		if !w.pw.IsZero() {
-			title += " (Enter alone: the factory password " + camera.FactoryPassword + " of a new camera)"
+			title += " (Enter alone: the password given, for a new camera the factory password " + camera.FactoryPassword + ")"
 		}
-		pw, err := a.password(title)
+		pw, err := f.askPassword(title)
 		if err != nil {
 			return err
 		}
 		if pw != "" {
 			w.pw = secret.New(pw)
 		}
-		if ok, err := a.openSession(); err != nil || ok {
+		if ok, err := f.open(); err != nil || ok {
 			return err
 		}
 	}
 }
 
-// openSession takes the connection from the answers to an opened session;
-// ok is false when the installer has to give the connection again.
-func (a *accessible) openSession() (ok bool, err error) {
-	w := a.w
+// open takes the answers to an opened session, the same way as the pages
+// of the full-screen face; ok is false when the connection must be given
+// again.
+func (f *lineFace) open() (ok bool, err error) {
+	w := f.w
 	w.resume, w.pass = nil, secret.Secret{}
 	w.outDir = w.newOutDir()
 	if !w.opts.NoResume {
-		found := lookupResumeCmd(w.opts.OutDir, w.opts.BaseDir, w.host())().(resumeLookupMsg)
+		found := lookupResume(w.opts.OutDir, w.opts.BaseDir, w.host())
 		if found.err != nil {
-			a.say(found.err.Error())
+			f.say(found.err.Error())
 			return false, nil
 		}
 		if found.found {
-			a.say(ansi.Strip(newResumePage(w, found).body(w.width)))
-			id, err := a.choose("Continue the interrupted session?",
-				menuItem{id: "continue", label: "Continue it"}, menuItem{id: "afresh", label: "Start afresh"}, menuItem{id: "back", label: "Back"})
+			page := newResumePage(w, found)
+			f.say(page.body(w.width))
+			id, err := f.choose("Continue the interrupted session?", page.m.items...)
 			switch {
 			case err != nil || id == "back":
 				return false, err
@@ -250,151 +358,149 @@ func (a *accessible) openSession() (ok bool, err error) {
 			}
 		}
 	}
-	u, err := camera.ParseAddress(w.address)
-	if err != nil {
-		a.say(err.Error())
-		return false, nil
+	if ok, err := f.plainHTTP(""); err != nil || !ok {
+		return false, err
 	}
-	if u.Scheme == "http" && !w.plainOK {
-		a.say(ansi.Strip(newPlainHTTPPage(w, "").body(w.width)))
-		id, err := a.choose("Plain HTTP?", menuItem{id: "https", label: "Use HTTPS instead"},
-			menuItem{id: "plain", label: "Yes, continue over plain HTTP: this network is trusted"}, menuItem{id: "back", label: "Back"})
-		if err != nil || id == "back" {
-			return false, err
-		}
-		if id == "https" {
-			w.address = "https://" + u.Hostname()
-		} else {
-			w.plainOK = true
-		}
-	}
-	if w.resume == nil {
-		for {
-			a.say("Connecting to " + w.address + " ...")
-			msg := probeCmd(w.ctx, w.cameraOptions())().(probeMsg)
-			var fe *camera.FingerprintError
-			switch {
-			case errors.As(msg.err, &fe) && fe.Pinned == "":
-				if ok, err := a.fingerprint(fe.Camera, fe.Received); err != nil || !ok {
-					return false, err
-				}
-				continue
-			case errors.As(msg.err, &fe):
-				a.say(ansi.Strip(newChangedFingerprintPage(w, fe).body(w.width)))
-				return false, nil
-			case msg.err != nil:
-				a.say(secret.Redact(msg.err.Error(), w.pw))
-				return false, nil
-			}
+	for w.resume == nil {
+		f.say("Connecting to " + w.address + " ...")
+		msg := probe(w.ctx, w.cameraOptions())
+		if msg.err == nil {
 			w.identity = msg.identity
 			break
 		}
-	}
-	if err := a.passphrase(); err != nil {
-		return false, err
-	}
-	a.say("Reading the camera's configuration ...")
-	msg := a.wait(openCmd(w.ctx, w.sessionOptions())).(openedMsg)
-	var fe *camera.FingerprintError
-	switch {
-	case errors.As(msg.err, &fe) && fe.Pinned == "":
-		if ok, err := a.fingerprint(fe.Camera, fe.Received); err != nil || !ok {
+		if retry, err := f.resolve(w.issueOf(msg.err)); err != nil || !retry {
 			return false, err
 		}
-		msg = a.wait(openCmd(w.ctx, w.sessionOptions())).(openedMsg)
-	case errors.Is(msg.err, backup.ErrWrongPassphrase):
-		a.say("This passphrase does not open the interrupted session's secrets file.")
-		return false, nil
 	}
-	if msg.err != nil {
-		a.say(secret.Redact(msg.err.Error(), w.pw, w.pass))
-		return false, nil
-	}
-	w.onOpened(msg) // same bookkeeping as the full-screen wizard
-	a.resumed = msg.resumed
-	return true, nil
-}
-
-func (a *accessible) fingerprint(host, fp string) (bool, error) {
-	a.say(ansi.Strip(newFingerprintPage(a.w, host, fp).body(a.w.width)))
-	id, err := a.choose("Accept and pin this certificate?", menuItem{id: "accept", label: "Accept and pin it"}, menuItem{id: "reject", label: "Reject: do not connect"})
-	if err != nil || id != "accept" {
-		if err == nil {
-			a.say("The certificate was not accepted; nothing was sent to the camera.")
-		}
+	if err := f.passphrase(); err != nil {
 		return false, err
 	}
-	if err := a.w.opts.Known.Pin(host, fp); err != nil {
-		a.say(err.Error())
+	for {
+		f.say("Reading the camera's configuration ...")
+		msg := wait(f, func() openedMsg { return openSession(w.ctx, w.sessionOptions()) })
+		is := w.issueOf(msg.err)
+		if is.kind == issueNone {
+			w.takeSession(msg)
+			f.resumed = msg.resumed
+			return true, nil
+		}
+		if is.kind == issueWrongPassphrase {
+			f.say(is.text)
+			if err := f.passphrase(); err != nil {
+				return false, err
+			}
+			continue
+		}
+		if retry, err := f.resolve(is); err != nil || !retry {
+			return false, err
+		}
+	}
+}
+
+// resolve renders a connection issue and asks what it needs; retry is true
+// when the connection should be tried again (also when there was none).
+func (f *lineFace) resolve(is connectIssue) (retry bool, err error) {
+	w := f.w
+	switch is.kind {
+	case issueNone:
+		return true, nil
+	case issueNewCertificate:
+		page := newFingerprintPage(w, is.fe.Camera, is.fe.Received)
+		f.say(page.body(w.width))
+		id, err := f.choose("Accept and pin this certificate?", page.m.items...)
+		if err != nil {
+			return false, err
+		}
+		if id != "accept" {
+			f.say("The certificate was not accepted; nothing was sent to the camera.")
+			return false, nil
+		}
+		if err := w.opts.Known.Pin(is.fe.Camera, is.fe.Received); err != nil {
+			f.say(err.Error())
+			return false, nil
+		}
+		return true, nil
+	case issueChangedCertificate:
+		f.say(newChangedFingerprintPage(w, is.fe).body(w.width))
 		return false, nil
+	case issuePlainHTTP:
+		return f.plainHTTP(is.text)
+	}
+	f.say(is.text)
+	return false, nil
+}
+
+// plainHTTP asks for consent before anything secret travels over plain
+// HTTP (why says what the camera asked for); ok is false when the
+// connection must be given again.
+func (f *lineFace) plainHTTP(why string) (ok bool, err error) {
+	w := f.w
+	u, err := camera.ParseAddress(w.address)
+	if err != nil {
+		f.say(err.Error())
+		return false, nil
+	}
+	if u.Scheme != "http" || (w.plainOK && why == "") {
+		return true, nil
+	}
+	page := newPlainHTTPPage(w, why)
+	f.say(page.body(w.width))
+	id, err := f.choose("Plain HTTP?", page.m.items...)
+	switch {
+	case err != nil || id == "back":
+		return false, err
+	case id == "https":
+		w.address = "https://" + u.Hostname()
+	default:
+		w.plainOK = true
 	}
 	return true, nil
 }
 
-func (a *accessible) passphrase() error {
-	w := a.w
+func (f *lineFace) passphrase() error {
+	w := f.w
 	if w.resume != nil {
-		a.say("Enter the backup passphrase of the interrupted session: it opens its encrypted secrets file.")
-		v, err := a.password("Backup passphrase")
+		f.say("Enter the backup passphrase of the interrupted session: it opens its encrypted secrets file.")
+		v, err := f.askPassword("Backup passphrase")
 		w.pass = secret.New(v)
 		return err
 	}
-	a.say("Backup passphrase: mxwizard writes the encrypted secrets file before it sets any new password or key (write-ahead), so an interruption never leaves a camera with a password nobody has. This passphrase encrypts that file and the configuration backup. At least 12 characters.")
+	f.say("Backup passphrase: mxwizard writes the encrypted secrets file before it sets any new password or key (write-ahead), so an interruption never leaves a camera with a password nobody has. This passphrase encrypts that file and the configuration backup. At least 12 characters.")
 	for {
-		one, err := a.password("Backup passphrase")
-		if err != nil {
-			return err
-		}
-		two, err := a.password("The same passphrase again")
+		one, err := f.askPassword("Backup passphrase")
 		if err != nil {
 			return err
 		}
 		p := secret.New(one)
-		switch err := backup.CheckPassphrase(p); {
-		case err != nil:
-			a.say(err.Error())
-		case one != two:
-			a.say("The two entries differ: type the passphrase twice, the same way.")
-		default:
-			w.pass = p
-			return nil
+		if err := backup.CheckPassphrase(p); err != nil {
+			f.say(err.Error())
+			continue
 		}
+		two, err := f.askPassword("The same passphrase again")
+		if err != nil {
+			return err
+		}
+		if one != two {
+			f.say("The two entries differ: type the passphrase twice, the same way.")
+			continue
+		}
+		w.pass = p
+		return nil
 	}
 }
 
-// wait runs a slow command and prints the engine's progress meanwhile.
-func (a *accessible) wait(cmd tea.Cmd) tea.Msg {
-	done := make(chan tea.Msg, 1)
-	go func() { done <- cmd() }()
-	for {
-		select {
-		case msg := <-done:
-			for {
-				select {
-				case p := <-a.w.progressCh:
-					a.say("  " + p)
-				default:
-					return msg
-				}
-			}
-		case p := <-a.w.progressCh:
-			a.say("  " + p)
-		}
-	}
-}
-
-func (a *accessible) overview() {
-	w := a.w
+func (f *lineFace) overview() {
+	w := f.w
 	id := w.identity
-	a.say(fmt.Sprintf("Camera: MOBOTIX %s, serial %s, firmware %s, at %s.", id.Model, id.Serial, id.Firmware, w.view.address))
-	if a.resumed > 0 {
-		a.say(fmt.Sprintf("Resumed: %s of the earlier session done or skipped; continuing at step %d.", plural(a.resumed, "step"), w.current+1))
+	f.say(fmt.Sprintf("Camera: MOBOTIX %s, serial %s, firmware %s, at %s.", id.Model, id.Serial, id.Firmware, w.view.address))
+	if f.resumed > 0 {
+		f.say(fmt.Sprintf("Resumed: %s of the earlier session done or skipped; continuing at step %d.", plural(f.resumed, "step"), w.current+1))
 	}
-	a.say("Read-only check of the 22 steps:")
+	f.say("Read-only check of the 22 steps:")
 	for i, st := range w.all {
-		a.say(fmt.Sprintf("Step %d, %s: %s", i+1, statusText(w.shownStatus(i)), st.Info().Title))
+		f.say(fmt.Sprintf("Step %d, %s: %s", i+1, statusText(w.shownStatus(i)), st.Info().Title))
 	}
-	a.say("In all: " + strings.Join(w.statusCounts(statusText), ", ") + ".")
+	f.say("In all: " + strings.Join(w.statusCounts(statusText), ", ") + ".")
 }
 
 func statusText(s steps.Status) string {
@@ -410,8 +516,8 @@ func statusText(s steps.Status) string {
 }
 
 // step runs step i; it returns the index of the step to go to next.
-func (a *accessible) step(i int) (int, error) {
-	w := a.w
+func (f *lineFace) step(i int) (int, error) {
+	w := f.w
 	p := newStepPage(w, i)
 	p.notice, w.notice = w.notice, ""
 	p.before = w.finding(i)
@@ -423,47 +529,48 @@ func (a *accessible) step(i int) (int, error) {
 			p.answers = append(p.answers, newAnswer(q))
 		}
 	}
-	a.say("", ansi.Strip(p.headView(w.width)))
+	f.say("", p.headView(w.width))
 	for {
-		if err := a.questions(p); err != nil {
+		if err := f.questions(p); err != nil {
 			return 0, err
 		}
-		if err := a.secrets(p); err != nil {
+		if err := f.secrets(p); err != nil {
 			return 0, err
 		}
-		a.say("Planning ...")
-		pm := a.wait(planCmd(w.sess, p.step, i, 1, p.pending)).(planMsg)
+		pm := planStep(w.sess, p.step, i, 1, p.pending)
 		p.plan, p.planErr = pm.plan, pm.err
 		var items []menuItem
 		if pm.err != nil {
-			a.say(ansi.Strip(p.refusedView(w.width)))
+			f.say(p.refusedView(w.width))
 			items = p.refusedMenu().items
 		} else {
-			a.say(ansi.Strip(p.planView(w.width)))
+			f.say(p.planView(w.width))
 			items = p.planMenu().items
 		}
-		id, err := a.choose(fmt.Sprintf("Step %d: what now?", i+1), items...)
+		id, err := f.choose(fmt.Sprintf("Step %d: what now?", i+1), items...)
 		if err != nil {
 			return 0, err
 		}
 		switch id {
 		case "apply":
-			a.say("Applying ...")
-			msg := a.wait(applyCmd(w.ctx, w.sess, p.step, i, p.plan, "")).(appliedMsg)
+			f.say("Applying ...")
+			msg := wait(f, func() appliedMsg { return applyStep(w.ctx, w.sess, p.step, i, p.plan, "") })
 			if msg.err != nil {
-				a.say("Applying failed: nothing more was written.", secret.Redact(msg.err.Error(), w.pw, w.pass))
+				if w.ctx.Err() != nil {
+					return 0, w.ctx.Err()
+				}
+				w.view = msg.view
+				f.say("Applying failed: nothing more was written.", secret.Redact(msg.err.Error(), w.pw, w.pass))
 				continue
 			}
-			if p.plan.Empty() {
-				w.view = msg.view
-				w.outcomes[i] = outcome{applied: true, recorded: p.plan.Answer != ""}
-				a.say(fmt.Sprintf("Step %d recorded: %s.", i+1, statusText(msg.after.Status)))
+			if !p.takeApplied(msg) {
+				f.say(w.notice)
+				w.notice = ""
 				return i + 1, nil
 			}
-			p.onApplied(msg)
-			a.say(ansi.Strip(p.resultView(w.width)))
+			f.say(p.resultView(w.width))
 			if len(p.reveal) > 0 {
-				if _, err := a.input("Press Enter when you have written it down", "", nil); err != nil {
+				if _, err := f.ask("Press Enter when you have written it down", "", nil); err != nil {
 					return 0, err
 				}
 			}
@@ -471,18 +578,19 @@ func (a *accessible) step(i int) (int, error) {
 		case "skip":
 			reason := ""
 			for reason == "" {
-				if reason, err = a.input("Why is this step skipped? (one line for the handover report)", "", nil); err != nil {
+				if reason, err = f.ask("Why is this step skipped? (one line for the handover report)", "", nil); err != nil {
 					return 0, err
 				}
 			}
-			msg := a.wait(applyCmd(w.ctx, w.sess, p.step, i, nil, reason)).(appliedMsg)
+			p.reason = reason
+			msg := applyStep(w.ctx, w.sess, p.step, i, nil, reason)
 			if msg.err != nil {
-				a.say(msg.err.Error())
+				f.say(secret.Redact(msg.err.Error(), w.pw, w.pass))
 				continue
 			}
-			w.view = msg.view
-			w.outcomes[i] = outcome{skipped: true, reason: reason}
-			a.say(fmt.Sprintf("Step %d skipped.", i+1))
+			p.takeApplied(msg)
+			f.say(w.notice)
+			w.notice = ""
 			return i + 1, nil
 		case "prev":
 			return i - 1, nil
@@ -494,8 +602,8 @@ func (a *accessible) step(i int) (int, error) {
 
 // questions asks the step's questions, one prompt each, until the answers
 // are valid.
-func (a *accessible) questions(p *stepPage) error {
-	w := a.w
+func (f *lineFace) questions(p *stepPage) error {
+	w := f.w
 	for len(p.answers) > 0 {
 		for i, an := range p.answers {
 			if !visible(p.answers, i, w.prof) {
@@ -503,26 +611,30 @@ func (a *accessible) questions(p *stepPage) error {
 			}
 			q := an.q
 			if q.Help != "" {
-				a.say(q.Help)
+				f.say(q.Help)
 			}
 			var err error
 			switch q.Kind {
 			case steps.AskConfirm:
-				err = a.runField(huh.NewConfirm().Title(q.Prompt).Value(&an.yes))
+				an.yes, err = f.confirm(q.Prompt, an.yes)
 				if err == nil && q.Strong && an.yes {
-					an.serial, err = a.input("Type the camera's serial number ("+w.identity.Serial+") to confirm", "", nil)
+					an.serial, err = f.ask("Type the camera's serial number ("+w.identity.Serial+") to confirm", "", nil)
 				}
 			case steps.AskSelect:
-				err = a.runField(huh.NewSelect[string]().Title(q.Prompt).Options(huh.NewOptions(q.Options...)...).Value(&an.str))
-			case steps.AskMultiSelect:
-				opts := make([]huh.Option[string], len(q.Options))
+				items := make([]menuItem, len(q.Options))
+				start := 0
 				for k, o := range q.Options {
-					opts[k] = huh.NewOption(o, o).Selected(slices.Contains(an.list, o))
+					items[k] = menuItem{id: o, label: o}
+					if o == an.str {
+						start = k
+					}
 				}
-				a.say("Enter a number to tick or untick an option, 0 when done.")
-				err = a.runField(huh.NewMultiSelect[string]().Title(q.Prompt).Options(opts...).Value(&an.list))
+				items[0], items[start] = items[start], items[0] // Enter keeps the current answer
+				an.str, err = f.choose(q.Prompt, items...)
+			case steps.AskMultiSelect:
+				an.list, err = f.multi(q.Prompt, q.Options, an.list)
 			default:
-				an.str, err = a.input(q.Prompt, an.str, nil)
+				an.str, err = f.ask(q.Prompt, an.str, nil)
 			}
 			if err != nil {
 				return err
@@ -532,20 +644,21 @@ func (a *accessible) questions(p *stepPage) error {
 		if err == nil {
 			return nil
 		}
-		a.say(err.Error(), "Please answer again.")
+		f.say(err.Error(), "Please answer again.")
 	}
 	return nil
 }
 
-// secrets asks the step's new passwords and keys.
-func (a *accessible) secrets(p *stepPage) error {
-	w := a.w
+// secrets asks the step's new passwords and keys: generated (shown once)
+// or typed twice and judged by the secret's own policy (steps.SecretName).
+func (f *lineFace) secrets(p *stepPage) error {
+	w := f.w
 	for _, q := range p.secretQs {
 		if q.When != nil && !q.When(w.prof) {
 			continue
 		}
 		e := newSecretEntry(w, q)
-		id, err := a.choose(q.Prompt, e.m.items...)
+		id, err := f.choose(q.Prompt, e.m.items...)
 		if err != nil {
 			return err
 		}
@@ -554,40 +667,36 @@ func (a *accessible) secrets(p *stepPage) error {
 			if err != nil {
 				return err
 			}
-			a.say(q.Prompt+": "+v.Reveal(), "Write it down now or rely on the encrypted secrets file; it will not be shown again.")
-			if _, err := a.input("Press Enter when you have written it down", "", nil); err != nil {
+			f.say(q.Prompt+": "+v.Reveal(), "Write it down now or rely on the encrypted secrets file; it will not be shown again.")
+			if _, err := f.ask("Press Enter when you have written it down", "", nil); err != nil {
 				return err
 			}
 			p.pending[q.SecretName], p.typed[q.SecretName], p.shown[q.SecretName] = v, false, true
 			continue
 		}
-		a.say(e.policy())
+		f.say(e.policy())
 		for {
-			one, err := a.password(q.Prompt)
+			one, err := f.askPassword(q.Prompt)
 			if err != nil {
 				return err
 			}
-			two, err := a.password("The same again, to be sure")
+			two, err := f.askPassword("The same again, to be sure")
 			if err != nil {
 				return err
 			}
-			e.pw.Set(one)
-			e.again.Set(two)
-			e.reasons = nil
-			if cmd := e.submit(); cmd != nil && e.phase == entryChecking {
-				w.stopBusy()
-				r := password.Evaluate(secret.New(one), e.inputs)
-				if !r.OK {
-					a.say("Not accepted ("+r.Strength+"):", "  - "+strings.Join(r.Reasons, "\n  - "))
-					continue
-				}
-				e.phase = entryDone
-			}
-			if e.phase != entryDone {
-				a.say(e.err)
+			if err := q.SecretName.Precheck(one, two); err != nil {
+				f.say(err.Error())
 				continue
 			}
-			a.say("Accepted (" + strength(e) + ").")
+			inputs := w.secretInputs(q.SecretName)
+			if q.SecretName.Policy().Strict {
+				if r := password.Evaluate(secret.New(one), inputs); !r.OK {
+					f.say("Not accepted ("+r.Strength+"):", "  - "+strings.Join(r.Reasons, "\n  - "))
+					continue
+				}
+			}
+			r := password.EvaluateLive(secret.New(one), inputs)
+			f.say("Accepted (" + r.Strength + ", " + strconv.Itoa(max(r.Score, 0)) + " of 4).")
 			p.pending[q.SecretName], p.typed[q.SecretName] = secret.New(one), true
 			break
 		}
@@ -595,51 +704,48 @@ func (a *accessible) secrets(p *stepPage) error {
 	return nil
 }
 
-func strength(e *secretEntry) string {
-	r := password.EvaluateLive(e.value, e.inputs)
-	return r.Strength + ", " + strconv.Itoa(max(r.Score, 0)) + " of 4"
-}
-
-func (a *accessible) finish() error {
-	w := a.w
-	f := newFinishPage(w)
-	a.say("", "The guide's VMS and NAS checklists: answer each in a short line for the report, or press Enter for \"not applicable\".")
+func (f *lineFace) finish() error {
+	w := f.w
+	fp := newFinishPage(w)
+	f.say("", "The guide's VMS and NAS checklists: answer each in a short line for the report, or press Enter for \"not applicable\".")
 	for i, it := range steps.VMSChecklist {
-		v, err := a.input(fmt.Sprintf("VMS %d of %d: %s", i+1, len(steps.VMSChecklist), it.Title), "", nil)
+		v, err := f.ask(fmt.Sprintf("VMS %d of %d: %s", i+1, len(steps.VMSChecklist), it.Title), "", nil)
 		if err != nil {
 			return err
 		}
-		f.vms[i] = v
+		fp.vms[i] = v
 	}
 	for i, it := range steps.NASChecklist {
-		v, err := a.input(fmt.Sprintf("NAS %d of %d: %s", i+1, len(steps.NASChecklist), it.Title), "", nil)
+		v, err := f.ask(fmt.Sprintf("NAS %d of %d: %s", i+1, len(steps.NASChecklist), it.Title), "", nil)
 		if err != nil {
 			return err
 		}
-		f.nas[i] = v
+		fp.nas[i] = v
 	}
-	f.saveAnswers()
-	a.say(ansi.Strip(f.explain(w.width)))
+	fp.saveAnswers()
+	f.say(fp.explain(w.width))
 	for {
-		id, err := a.choose("Finish now?", menuItem{id: "finish", label: "Store, verify and write the files"}, menuItem{id: "leave", label: "Leave without storing"})
+		id, err := f.choose("Finish now?", menuItem{id: "finish", label: "Store, verify and write the files"}, menuItem{id: "leave", label: "Leave without storing"})
 		if err != nil {
 			return err
 		}
 		if id == "leave" {
-			a.w.root.canceled = true
-			a.say(a.leaveText())
+			w.root.canceled = true
+			f.say(f.leaveText())
 			return nil
 		}
-		a.say("Finishing ...")
-		msg := a.wait(finishCmd(w.ctx, w.sess)).(finishedMsg)
-		w.view = msg.view
+		f.say("Finishing ...")
+		msg := wait(f, func() finishedMsg { return finishRun(w.ctx, w.sess) })
+		w.recordFinished(msg)
 		if msg.err != nil {
-			a.say("Finishing stopped: " + secret.Redact(msg.err.Error(), w.pw, w.pass))
+			if w.ctx.Err() != nil {
+				return w.ctx.Err()
+			}
+			f.say("Finishing stopped: " + secret.Redact(msg.err.Error(), w.pw, w.pass))
 			continue
 		}
-		w.finished, w.failed, w.files, w.unsaved = true, msg.failed, msg.files, false
 		break
 	}
-	a.say(ansi.Strip((&summaryPage{w: w}).view(w.width, w.height)))
+	f.say((&summaryPage{w: w}).view(w.width, w.height))
 	return nil
 }

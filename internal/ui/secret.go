@@ -65,19 +65,24 @@ type secretEntry struct {
 
 func newSecretEntry(w *wizard, q steps.Question) *secretEntry {
 	pol := q.SecretName.Policy()
-	e := &secretEntry{w: w, q: q, strict: pol.Strict, minLen: pol.MinLength}
-	user := ""
-	if pol.OfLoginUser {
-		user = w.user
-	} else if u, ok := q.SecretName.User(); ok {
-		user = u
-	}
-	e.inputs = w.passwordInputs(user)
+	e := &secretEntry{w: w, q: q, strict: pol.Strict, minLen: pol.MinLength, inputs: w.secretInputs(q.SecretName)}
 	e.m = newMenu(
 		menuItem{id: "generate", label: "Generate a strong one (recommended)", hint: "16 characters that are easy to read aloud; shown once, and kept in the encrypted secrets file."},
 		menuItem{id: "type", label: "Type my own"},
 	)
 	return e
+}
+
+// secretInputs are the words an attacker knows for the secret name: the
+// camera's, and the user name whose password it is.
+func (w *wizard) secretInputs(name steps.SecretName) password.Inputs {
+	user := ""
+	if name.Policy().OfLoginUser {
+		user = w.user
+	} else if u, ok := name.User(); ok {
+		user = u
+	}
+	return w.passwordInputs(user)
 }
 
 // done reports whether the entry has a value.

@@ -337,16 +337,26 @@ func (p *stepPage) onApplied(msg appliedMsg) tea.Cmd {
 		)
 		return nil
 	}
-	if !w.recordApplied(p.idx, p.plan, msg, p.reason) {
+	if !p.takeApplied(msg) {
 		return p.next() // skipped, or nothing was written: no need to stop for a result
+	}
+	p.phase = phaseResult
+	return nil
+}
+
+// takeApplied records a step the session applied or skipped (both faces)
+// and collects the generated secrets to show once. It reports whether the
+// plan wrote to the camera (then the result is shown).
+func (p *stepPage) takeApplied(msg appliedMsg) bool {
+	if !p.w.recordApplied(p.idx, p.plan, msg, p.reason) {
+		return false
 	}
 	p.after = msg.after
 	p.reveal = nil
 	for _, n := range p.unshownSecrets() {
 		p.reveal = append(p.reveal, revealed{name: n.Label(), value: p.plan.Secrets[n].Reveal()})
 	}
-	p.phase = phaseResult
-	return nil
+	return true
 }
 
 // unshownSecrets are the secrets of the applied plan the installer has
