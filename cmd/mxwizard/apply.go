@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,29 +14,16 @@ import (
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/password"
 	"github.com/mxwizard/mxwizard/internal/profile"
+	"github.com/mxwizard/mxwizard/internal/report"
 	"github.com/mxwizard/mxwizard/internal/secret"
 	"github.com/mxwizard/mxwizard/internal/session"
 	"github.com/mxwizard/mxwizard/internal/steps"
 )
 
-// applyResult is one camera in apply's JSON output.
+// applyResult is one camera's run and the exit code it asks for.
 type applyResult struct {
-	Address      string      `json:"address"`
-	AddressAfter string      `json:"address_after"`
-	Steps        []applyStep `json:"steps"`
-	Backup       string      `json:"backup"`
-	Secrets      string      `json:"secrets"`
-	Report       string      `json:"report"`
-	Requests     int64       `json:"requests"`
-	Error        string      `json:"error,omitempty"`
-	code         int
-}
-
-type applyStep struct {
-	Step   int    `json:"step"`
-	ID     string `json:"id"`
-	Result string `json:"result"`
-	Detail string `json:"detail"`
+	report.ApplyCamera
+	code int
 }
 
 func newApplyCmd() *cobra.Command {
@@ -70,41 +55,41 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
   mxwizard apply --profile site.yaml --out handover/ 192.168.1.10`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if profilePath == "" {
-				return withCode(exitRefused, errors.New("--profile FILE is required (mxwizard profile example prints one)"))
+				return errors.New("--profile FILE is required (mxwizard profile example prints one)")
 			}
 			if format != "text" && format != "json" {
-				return withCode(exitRefused, fmt.Errorf("--format %q: use text or json", format))
+				return fmt.Errorf("--format %q: use text or json", format)
 			}
 			prof, err := profile.Load(profilePath)
 			if err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			addrs, err := readAddresses(args, "")
 			if err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			if !cmd.Flags().Changed("user") && prof.Admin.User != "" {
 				cf.user = prof.Admin.User // the profile's admin account logs in
 			}
 			camOpts, err := cf.cameraOptions(cmd)
 			if err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			if planOnly {
 				return planCameras(cmd.Context(), cmd.OutOrStdout(), addrs, prof, camOpts)
 			}
 			if outDir == "" {
-				return withCode(exitRefused, errors.New("--out DIR is required: the backup, secrets file and report go there"))
+				return errors.New("--out DIR is required: the backup, secrets file and report go there")
 			}
 			pass, err := readSecret("backup passphrase", envPassphrase, passphraseFile, "--passphrase-file", "Backup passphrase: ", cmd.InOrStdin(), cmd.ErrOrStderr())
 			if err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			// Checked before any camera is touched, and said as the fixed
 			// sentence it is (never through a redactor that would mask a
 			// short passphrase where it occurs in the sentence).
 			if err := backup.CheckPassphrase(pass); err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			var results []applyResult
 			worst := 0
@@ -131,7 +116,7 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 				}
 			}
 			if err := writeApplyResults(cmd.OutOrStdout(), results, format); err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			if worst != 0 {
 				return silentExit(worst)
@@ -151,7 +136,7 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 }
 
 func applyCamera(ctx context.Context, o session.Options) applyResult {
-	r := applyResult{Address: o.Camera.Address, Steps: []applyStep{}}
+	r := applyResult{ApplyCamera: report.ApplyCamera{Address: o.Camera.Address, Steps: []report.ApplyStep{}}}
 	s, err := session.Open(ctx, o)
 	if err != nil {
 		r.Error, r.code = err.Error(), exitRefused
@@ -169,7 +154,7 @@ func applyCamera(ctx context.Context, o session.Options) applyResult {
 		if st.Skipped != "" {
 			res = "skipped"
 		}
-		r.Steps = append(r.Steps, applyStep{Step: st.Step, ID: st.ID, Result: res, Detail: st.After.Detail})
+		r.Steps = append(r.Steps, report.ApplyStep{Step: st.Step, ID: st.ID, Result: res, Detail: st.After.Detail})
 	}
 	var guard *steps.GuardError
 	switch {
@@ -184,36 +169,11 @@ func applyCamera(ctx context.Context, o session.Options) applyResult {
 }
 
 func writeApplyResults(w io.Writer, results []applyResult, format string) error {
-	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"cameras": results})
+	cams := make([]report.ApplyCamera, len(results))
+	for i, r := range results {
+		cams[i] = r.ApplyCamera
 	}
-	var b strings.Builder
-	for _, r := range results {
-		fmt.Fprintf(&b, "%s", r.Address)
-		if r.AddressAfter != "" && r.AddressAfter != r.Address {
-			fmt.Fprintf(&b, " -> now at %s", r.AddressAfter)
-		}
-		if r.Requests > 0 {
-			fmt.Fprintf(&b, "  (%d requests)", r.Requests)
-		}
-		b.WriteString("\n")
-		for _, s := range r.Steps {
-			fmt.Fprintf(&b, "  %-8s %2d %s: %s\n", strings.ToUpper(s.Result), s.Step, s.ID, s.Detail)
-		}
-		if r.Error != "" {
-			fmt.Fprintf(&b, "  ERROR: %s\n", r.Error)
-		}
-		for _, f := range [][2]string{{"backup", r.Backup}, {"secrets", r.Secrets}, {"report", r.Report}} {
-			if f[1] != "" {
-				fmt.Fprintf(&b, "  %-8s %s\n", f[0]+":", f[1])
-			}
-		}
-		b.WriteString("\n")
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return report.WriteApply(w, cams, format)
 }
 
 // planCameras prints every camera's complete change set; nothing is written.
@@ -223,10 +183,10 @@ func planCameras(ctx context.Context, w io.Writer, addrs []string, prof *profile
 		o := opts(addr)
 		client, err := camera.New(o)
 		if err != nil {
-			return withCode(exitRefused, err)
+			return err
 		}
 		eng := &steps.Engine{
-			Client: client, Password: o.Password, Profile: prof,
+			Client: client, Password: o.Password, Profile: prof, AllowPlainHTTP: o.AllowPlainHTTP,
 			Secrets: steps.NewSecrets(func() (secret.Secret, error) { return password.Generate(0) }),
 		}
 		snap, err := eng.Snapshot(ctx, true)
@@ -235,32 +195,23 @@ func planCameras(ctx context.Context, w io.Writer, addrs []string, prof *profile
 			worst = exitRefused
 			continue
 		}
-		fmt.Fprintf(w, "%s  %s  serial %s  firmware %s\n", addr, snap.Identity.Model, snap.Identity.Serial, snap.Identity.Firmware)
+		pc := report.PlanCamera{Address: addr, Model: snap.Identity.Model, Serial: snap.Identity.Serial, Firmware: snap.Identity.Firmware}
 		for _, st := range steps.All() {
 			info := st.Info()
+			ps := report.PlanStep{Step: info.Number, Title: info.Title}
 			p, err := eng.PlanStep(st, snap)
 			if err != nil {
-				fmt.Fprintf(w, "  %2d %s: %s\n", info.Number, info.Title, err)
+				ps.Refused = err.Error()
 				worst = exitRefused
-				continue
+			} else {
+				ps.Changes, ps.Answer, ps.Notes = p.Lines(), p.Answer, p.Notes
 			}
-			lines := p.Lines()
-			if len(lines) == 0 && p.Answer == "" {
-				fmt.Fprintf(w, "  %2d %s: nothing to change\n", info.Number, info.Title)
-				continue
-			}
-			fmt.Fprintf(w, "  %2d %s:\n", info.Number, info.Title)
-			for _, l := range lines {
-				fmt.Fprintf(w, "       %s\n", l)
-			}
-			if p.Answer != "" {
-				fmt.Fprintf(w, "       record: %s\n", p.Answer)
-			}
-			for _, n := range p.Notes {
-				fmt.Fprintf(w, "       note: %s\n", n)
-			}
+			pc.Steps = append(pc.Steps, ps)
 		}
-		fmt.Fprintf(w, "  then: store to permanent memory, reboot if needed, verify every step, write backup, secrets and report\n  (%d requests so far)\n\n", client.Requests())
+		pc.Requests = client.Requests()
+		if err := report.WritePlan(w, pc); err != nil {
+			return err
+		}
 		client.Close()
 	}
 	if worst != 0 {

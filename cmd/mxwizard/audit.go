@@ -35,22 +35,22 @@ Exit status: 0 nothing fails, 1 a check fails, 2 a camera could not be checked,
   mxwizard audit --hosts cameras.txt --format json > audit.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !validFormat(format, report.Formats) {
-				return withCode(exitRefused, fmt.Errorf("--format %q: use one of %s", format, strings.Join(report.Formats, ", ")))
+				return fmt.Errorf("--format %q: use one of %s", format, strings.Join(report.Formats, ", "))
 			}
 			if concurrency < 1 || concurrency > 1024 {
-				return withCode(exitRefused, fmt.Errorf("--concurrency %d: use 1 to 1024", concurrency))
+				return fmt.Errorf("--concurrency %d: use 1 to 1024", concurrency)
 			}
 			addrs, err := readAddresses(args, hostsFile)
 			if err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			camOpts, err := cf.cameraOptions(cmd)
 			if err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			aw, err := report.NewAuditWriter(cmd.OutOrStdout(), format)
 			if err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			err = auditAll(cmd.Context(), addrs, concurrency, func(addr string) camera.Options {
 				o := camOpts(addr)
@@ -61,15 +61,12 @@ Exit status: 0 nothing fails, 1 a check fails, 2 a camera could not be checked,
 				err = aw.Close()
 			}
 			if err != nil {
-				return withCode(exitRefused, fmt.Errorf("writing the audit: %w", err))
+				return fmt.Errorf("writing the audit: %w", err)
 			}
 			if cmd.Context().Err() != nil {
 				return withCode(exitCanceled, errors.New("interrupted: the report is complete, and names each camera that was not checked"))
 			}
-			if code := aw.ExitCode(); code != 0 {
-				return silentExit(code)
-			}
-			return nil
+			return auditExit(aw.Outcome())
 		},
 	}
 	cf.register(cmd)
@@ -160,4 +157,16 @@ func auditOne(ctx context.Context, addr string, o camera.Options) report.AuditCa
 		res.Checks = append(res.Checks, report.Check{Step: info.Number, ID: info.ID, Title: info.Title, Status: string(f.Status), Detail: f.Detail})
 	}
 	return res
+}
+
+// auditExit is the audit's exit status: 2 when a camera could not be
+// checked, 1 when a check fails, else 0.
+func auditExit(o report.Outcome) error {
+	switch {
+	case o.Unchecked > 0:
+		return silentExit(exitRefused)
+	case o.Failing > 0:
+		return silentExit(exitFailed)
+	}
+	return nil
 }

@@ -51,7 +51,7 @@ in shell history and process lists.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withCode(exitRefused, runBackupDecrypt(cmd, args[0], output, passphraseFile))
+			return runBackupDecrypt(cmd, args[0], output, passphraseFile)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the plaintext to this `file` (mode 0600) instead of standard output")

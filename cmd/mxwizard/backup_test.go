@@ -74,8 +74,7 @@ func runBackupCmd(t *testing.T, env string, args ...string) backupRun {
 // wantRefused checks err carries exit code exitRefused and contains msg.
 func wantRefused(t *testing.T, err error, msg string) {
 	t.Helper()
-	var ee *exitError
-	if !errors.As(err, &ee) || ee.code != exitRefused {
+	if err == nil || exitCode(err) != exitRefused {
 		t.Fatalf("err = %v, want one with exit code %d", err, exitRefused)
 	}
 	if !strings.Contains(err.Error(), msg) {

@@ -41,14 +41,14 @@ the camera's certificate slot. Keep it as safe as a password.`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(hosts) == 0 {
-				return withCode(exitRefused, errors.New("--host is required: name every host name and address the camera is reached by"))
+				return errors.New("--host is required: name every host name and address the camera is reached by")
 			}
 			if outDir == "" {
-				return withCode(exitRefused, errors.New("--out DIR is required"))
+				return errors.New("--out DIR is required")
 			}
 			kt, err := certs.ParseKeyType(keyType)
 			if err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			subj := certs.NewSubject("", hosts...)
 			subj.Organization, subj.Country = org, country
@@ -58,14 +58,14 @@ the camera's certificate slot. Keep it as safe as a password.`,
 			}
 			csr, err := certs.CertificateRequest(key, subj)
 			if err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			keyPEM, err := (&certs.Pair{Key: key}).KeyPEM()
 			if err != nil {
 				return withCode(exitFailed, err)
 			}
 			if err := os.MkdirAll(outDir, 0o700); err != nil {
-				return withCode(exitRefused, fmt.Errorf("create %s: %w", outDir, err))
+				return fmt.Errorf("create %s: %w", outDir, err)
 			}
 			if name == "" {
 				name = hosts[0]
@@ -73,13 +73,13 @@ the camera's certificate slot. Keep it as safe as a password.`,
 			base := filepath.Join(outDir, session.SafeName(name))
 			keyPath, csrPath := base+".key", base+".csr"
 			if _, err := os.Stat(keyPath); err == nil {
-				return withCode(exitRefused, fmt.Errorf("%s exists: a key is never overwritten; choose another --out or --name", keyPath))
+				return fmt.Errorf("%s exists: a key is never overwritten; choose another --out or --name", keyPath)
 			}
 			if err := atomicfile.Write(keyPath, keyPEM, 0o600); err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			if err := atomicfile.Write(csrPath, csr, 0o644); err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "certificate request: %s\nprivate key (keep it safe): %s\n", csrPath, keyPath)
 			return nil

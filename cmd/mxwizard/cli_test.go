@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,25 +27,7 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 func runCLIContext(t *testing.T, ctx context.Context, args ...string) (string, string, int) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	root := newRootCmd()
-	root.SetArgs(args)
-	root.SetOut(&stdout)
-	root.SetErr(&stderr)
-	err := root.ExecuteContext(ctx)
-	code := exitOK
-	var se silentExit
-	var ee *exitError
-	switch {
-	case err == nil:
-	case errors.As(err, &se):
-		code = int(se)
-	case errors.As(err, &ee):
-		code = ee.code
-		stderr.WriteString(err.Error())
-	default:
-		code = exitRefused
-		stderr.WriteString(err.Error())
-	}
+	code := run(ctx, args, strings.NewReader(""), &stdout, &stderr)
 	return stdout.String(), stderr.String(), code
 }
 

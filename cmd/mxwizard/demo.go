@@ -38,17 +38,17 @@ given; the certificate is pinned in memory only.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := needTerminal(cmd.InOrStdin(), accessible); err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			srv, err := startDemoCamera(cmd.Context(), demoBootTime)
 			if err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			defer func() { _ = srv.Close() }()
 			dir := out
 			if dir == "" {
 				if dir, err = os.MkdirTemp("", "mxwizard-demo-"); err != nil {
-					return withCode(exitRefused, fmt.Errorf("create a temporary directory for the demo's files: %w", err))
+					return fmt.Errorf("create a temporary directory for the demo's files: %w", err)
 				}
 			}
 			opts := ui.Options{

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -107,28 +108,40 @@ checklists. Nothing changes on a camera without the plan being shown first.`,
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:]))
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// run executes the command line and maps errors to exit codes.
-func run(ctx context.Context, args []string) int {
+// run executes the command line on the given streams and returns the exit
+// code: the one entry main and the tests share.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return exitOK
-	}
 	var se silentExit
-	if errors.As(err, &se) {
-		return int(se)
+	if err != nil && !errors.As(err, &se) {
+		fmt.Fprintln(stderr, "mxwizard:", err)
 	}
-	fmt.Fprintln(os.Stderr, "mxwizard:", err)
+	return exitCode(err)
+}
+
+// exitCode maps a command's error to the exit code: nil 0, a silentExit its
+// value, an interruption (context.Canceled, however wrapped) 130, an
+// exitError its code, anything else exitRefused (usage, guard, camera).
+func exitCode(err error) int {
+	var se silentExit
 	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
-	}
-	if errors.Is(err, context.Canceled) {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &se):
+		return int(se)
+	case errors.Is(err, context.Canceled):
 		return exitCanceled
+	case errors.As(err, &ee):
+		return ee.code
 	}
 	return exitRefused
 }

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/mxwizard/mxwizard/internal/backup"
@@ -14,4 +19,30 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	restore()
 	os.Exit(code)
+}
+
+// TestOneMappingFromErrorsToExitCodes: run is the one entry main and the
+// tests share; a wrapped interruption is 130 however it is wrapped (it was
+// 2 when a command wrapped it with the default code).
+func TestOneMappingFromErrorsToExitCodes(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want int
+	}{
+		{nil, exitOK},
+		{errors.New("usage"), exitRefused},
+		{withCode(exitFailed, errors.New("a step failed")), exitFailed},
+		{silentExit(exitFailed), exitFailed},
+		{fmt.Errorf("audit: %w", context.Canceled), exitCanceled},
+		{withCode(exitRefused, fmt.Errorf("open: %w", context.Canceled)), exitCanceled},
+	} {
+		if got := exitCode(c.err); got != c.want {
+			t.Errorf("exitCode(%v) = %d, want %d", c.err, got, c.want)
+		}
+	}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"aduit"}, strings.NewReader(""), &out, &errOut)
+	if code != exitRefused || !strings.Contains(errOut.String(), `mxwizard: unknown command "aduit"`) || out.Len() != 0 {
+		t.Fatalf("run with a mistyped command: %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
 }

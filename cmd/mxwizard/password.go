@@ -43,8 +43,8 @@ up in the shell history and the process list.`,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 {
-				return withCode(exitRefused, errors.New(
-					"unknown password command: use 'check' or 'generate' (passwords go on standard input, never on the command line)"))
+				return errors.New(
+					"unknown password command: use 'check' or 'generate' (passwords go on standard input, never on the command line)")
 			}
 			return cmd.Help()
 		},
@@ -53,7 +53,7 @@ up in the shell history and the process list.`,
 	// that names the flag.
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		msg, _, _ := strings.Cut(err.Error(), " in -")
-		return withCode(exitRefused, fmt.Errorf("%s (see '%s --help')", msg, c.CommandPath()))
+		return fmt.Errorf("%s (see '%s --help')", msg, c.CommandPath())
 	})
 	cmd.AddCommand(newPasswordCheckCmd(), newPasswordGenerateCmd())
 	return cmd
@@ -63,9 +63,9 @@ up in the shell history and the process list.`,
 // may be a password typed in the wrong place.
 func noPasswordArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return withCode(exitRefused, fmt.Errorf(
+		return fmt.Errorf(
 			"%s takes no arguments: passwords go on standard input, never on the command line (it ends up in the shell history)",
-			cmd.CommandPath()))
+			cmd.CommandPath())
 	}
 	return nil
 }
@@ -114,18 +114,18 @@ func runPasswordCheck(cmd *cobra.Command, in password.Inputs) error {
 			verdict = "rejected: " + strings.Join(r.Reasons, "; ")
 		}
 		if _, err := fmt.Fprintln(out, verdict); err != nil {
-			return withCode(exitRefused, fmt.Errorf("write the verdict: %w", err))
+			return fmt.Errorf("write the verdict: %w", err)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return withCode(exitRefused, fmt.Errorf(
-				"line %d of standard input is longer than %d bytes: pipe one password per line", lines+1, maxPasswordLine))
+			return fmt.Errorf(
+				"line %d of standard input is longer than %d bytes: pipe one password per line", lines+1, maxPasswordLine)
 		}
-		return withCode(exitRefused, fmt.Errorf("read standard input: %w", err))
+		return fmt.Errorf("read standard input: %w", err)
 	}
 	if lines == 0 {
-		return withCode(exitRefused, errors.New("no password on standard input: pipe one password per line"))
+		return errors.New("no password on standard input: pipe one password per line")
 	}
 	if rejected > 0 {
 		return silentExit(exitFailed)
@@ -153,11 +153,11 @@ Length: %d to %d characters, %d by default.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			pw, err := password.Generate(length)
 			if err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			// Printing the password is the purpose of this command.
 			if _, err := fmt.Fprintln(cmd.OutOrStdout(), pw.Reveal()); err != nil {
-				return withCode(exitRefused, fmt.Errorf("write the password: %w", err))
+				return fmt.Errorf("write the password: %w", err)
 			}
 			return nil
 		},

@@ -24,23 +24,6 @@ func runPasswordCmd(t *testing.T, stdin string, args ...string) (stdout, stderr 
 	return out.String(), errOut.String(), err
 }
 
-// exitCodeOf maps err the way main's run does: nil is 0, silentExit its
-// value, an exitError its code, anything else exitRefused.
-func exitCodeOf(err error) int {
-	if err == nil {
-		return exitOK
-	}
-	var se silentExit
-	if errors.As(err, &se) {
-		return int(se)
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
-	}
-	return exitRefused
-}
-
 // assertNoPassword fails when any of the passwords of the input (8 characters
 // or more) shows up in text. It never prints the password.
 func assertNoPassword(t *testing.T, where, text, stdin string) {
@@ -163,7 +146,7 @@ func TestPasswordCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, stderr, err := runPasswordCmd(t, tt.stdin, tt.args...)
-			if got := exitCodeOf(err); got != tt.wantCode {
+			if got := exitCode(err); got != tt.wantCode {
 				t.Errorf("exit code %d, want %d (error: %v)", got, tt.wantCode, err)
 			}
 			if tt.wantCode == exitFailed {
@@ -211,7 +194,7 @@ func TestPasswordGenerate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			stdout, _, err := runPasswordCmd(t, "", tt.args...)
-			if got := exitCodeOf(err); got != tt.wantCode {
+			if got := exitCode(err); got != tt.wantCode {
 				t.Fatalf("exit code %d, want %d (error: %v)", got, tt.wantCode, err)
 			}
 			if tt.wantCode != 0 {

@@ -27,7 +27,7 @@ func newProfileCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := profile.Load(args[0]); err != nil {
-				return withCode(exitRefused, err)
+				return err
 			}
 			cmd.Println("profile is valid")
 			return nil

@@ -48,25 +48,25 @@ its flash and certificate in DIR/<ip>/ and comes back as after a power cycle.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ip := net.ParseIP(ipFlag)
 			if ip == nil || ip.To4() == nil || !ip.IsLoopback() {
-				return withCode(exitRefused, fmt.Errorf("--ip %q: simulated cameras listen only on loopback addresses (127.0.0.1 to 127.255.255.254), never on a network", ipFlag))
+				return fmt.Errorf("--ip %q: simulated cameras listen only on loopback addresses (127.0.0.1 to 127.255.255.254), never on a network", ipFlag)
 			}
 			if count < 1 || count > 1000 {
-				return withCode(exitRefused, fmt.Errorf("--count %d: simulate 1 to 1000 cameras", count))
+				return fmt.Errorf("--count %d: simulate 1 to 1000 cameras", count)
 			}
 			if _, err := camsim.CameraIP(ip, count-1); err != nil {
-				return withCode(exitRefused, fmt.Errorf("--ip %s --count %d: %w", ip, count, err))
+				return fmt.Errorf("--ip %s --count %d: %w", ip, count, err)
 			}
 			if offset < 0 || offset > 65000 {
-				return withCode(exitRefused, fmt.Errorf("--port-offset %d: use 0 (the cameras' real ports, which may need privileges) to 65000", offset))
+				return fmt.Errorf("--port-offset %d: use 0 (the cameras' real ports, which may need privileges) to 65000", offset)
 			}
 			if bootTime < 0 || latency < 0 {
-				return withCode(exitRefused, errors.New("--boot-time and --latency cannot be negative"))
+				return errors.New("--boot-time and --latency cannot be negative")
 			}
 			var faults camsim.Faults
 			for _, spec := range faultSpecs {
 				f, err := camsim.ParseFault(spec)
 				if err != nil {
-					return withCode(exitRefused, fmt.Errorf("--fault: %w", err))
+					return fmt.Errorf("--fault: %w", err)
 				}
 				faults = faults.Merge(f)
 			}
@@ -74,7 +74,7 @@ its flash and certificate in DIR/<ip>/ and comes back as after a power cycle.`,
 			if requestLog != "" {
 				f, err := os.OpenFile(requestLog, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 				if err != nil {
-					return withCode(exitRefused, fmt.Errorf("--request-log: %w", err))
+					return fmt.Errorf("--request-log: %w", err)
 				}
 				defer f.Close()
 				logw = f
@@ -92,7 +92,7 @@ its flash and certificate in DIR/<ip>/ and comes back as after a power cycle.`,
 				ctx = context.Background()
 			}
 			if err := srv.Start(ctx); err != nil {
-				return withCode(exitRefused, fmt.Errorf("start the simulated cameras: %w\n  try: another --port-offset, another --ip (e.g. 127.0.0.2), or stop the program that holds the port", err))
+				return fmt.Errorf("start the simulated cameras: %w\n  try: another --port-offset, another --ip (e.g. 127.0.0.2), or stop the program that holds the port", err)
 			}
 			defer func() { _ = srv.Close() }()
 			printCameras(cmd.OutOrStdout(), srv, offset, stateDir, faults)

@@ -79,21 +79,21 @@ func wireRootWizard(root *cobra.Command) {
 
 func (f *wizardFlags) run(cmd *cobra.Command, args []string) error {
 	if len(args) > 1 {
-		return withCode(exitRefused, errors.New("give at most one camera address"))
+		return errors.New("give at most one camera address")
 	}
 	addr := ""
 	if len(args) == 1 {
 		if _, err := camera.ParseAddress(args[0]); err != nil {
-			return withCode(exitRefused, err)
+			return err
 		}
 		addr = args[0]
 	}
 	if err := needTerminal(cmd.InOrStdin(), f.accessible); err != nil {
-		return withCode(exitRefused, err)
+		return err
 	}
 	known, err := (&cameraFlags{knownCameras: f.knownCameras}).known()
 	if err != nil {
-		return withCode(exitRefused, err)
+		return err
 	}
 	pw := secret.New(camera.FactoryPassword) // offered for a new camera
 	if v, ok := os.LookupEnv(envPassword); ok && v != "" {
@@ -118,7 +118,7 @@ func runUI(cmd *cobra.Command, opts ui.Options, accessible bool) error {
 		res, err = ui.Run(cmd.Context(), opts)
 	}
 	if err != nil {
-		return withCode(exitRefused, err)
+		return err
 	}
 	if !accessible {
 		ui.WriteSummary(cmd.OutOrStdout(), res)

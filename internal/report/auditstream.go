@@ -22,7 +22,7 @@ type AuditWriter struct {
 	cameras     int
 	unreachable int
 	counts      map[string]int
-	exitCode    int
+	outcome     Outcome
 	err         error // the first write error; every later call returns it
 }
 
@@ -48,7 +48,7 @@ func (aw *AuditWriter) Camera(c AuditCamera) error {
 		aw.unreachable++
 	}
 	c.addCounts(aw.counts)
-	aw.exitCode = max(aw.exitCode, c.exitCode())
+	aw.outcome.add(c)
 
 	var b strings.Builder
 	switch aw.format {
@@ -101,9 +101,8 @@ func (aw *AuditWriter) Close() error {
 	return aw.err
 }
 
-// ExitCode is the audit's exit status over the cameras written so far: 0
-// nothing fails, 1 a check fails, 2 a camera could not be checked.
-func (aw *AuditWriter) ExitCode() int { return aw.exitCode }
+// Outcome is what the cameras written so far amount to.
+func (aw *AuditWriter) Outcome() Outcome { return aw.outcome }
 
 func (aw *AuditWriter) write(s string) {
 	if aw.err == nil && s != "" {

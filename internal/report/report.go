@@ -40,33 +40,42 @@ type Audit struct {
 	Cameras []AuditCamera `json:"cameras"`
 }
 
-// ExitCode is 0 when nothing fails, 1 when a check fails, 2 when a camera
-// could not be checked.
-func (a *Audit) ExitCode() int {
-	code := 0
+// Outcome is what an audit found, as facts; the command turns it into an
+// exit status.
+type Outcome struct {
+	// Failing is the number of cameras with a check that fails (or could
+	// not run).
+	Failing int
+	// Unchecked is the number of cameras that could not be checked at all.
+	Unchecked int
+}
+
+// Outcome sums up the audit's cameras.
+func (a *Audit) Outcome() Outcome {
+	var o Outcome
 	for _, c := range a.Cameras {
-		code = max(code, c.exitCode())
+		o.add(c)
 	}
-	return code
+	return o
+}
+
+func (o *Outcome) add(c AuditCamera) {
+	if c.Error != "" {
+		o.Unchecked++
+		return
+	}
+	for _, ch := range c.Checks {
+		if ch.Status == "fail" || ch.Status == "error" {
+			o.Failing++
+			return
+		}
+	}
 }
 
 func (c AuditCamera) addCounts(counts map[string]int) {
 	for _, ch := range c.Checks {
 		counts[ch.Status]++
 	}
-}
-
-// exitCode is this camera's part of the audit's exit status.
-func (c AuditCamera) exitCode() int {
-	if c.Error != "" {
-		return 2
-	}
-	for _, ch := range c.Checks {
-		if ch.Status == "fail" || ch.Status == "error" {
-			return 1
-		}
-	}
-	return 0
 }
 
 // Formats lists the audit output formats.

@@ -18,18 +18,18 @@ func sampleAudit() *Audit {
 	}}
 }
 
-func TestAuditExitCodes(t *testing.T) {
+func TestAuditOutcomeCountsFailingAndUncheckedCameras(t *testing.T) {
 	a := sampleAudit()
-	if a.ExitCode() != 2 {
-		t.Fatalf("an unreachable camera must give 2, got %d", a.ExitCode())
+	if o := a.Outcome(); o != (Outcome{Failing: 1, Unchecked: 1}) {
+		t.Fatalf("one failing and one unreachable camera: %+v", o)
 	}
 	a.Cameras = a.Cameras[:1]
-	if a.ExitCode() != 1 {
-		t.Fatalf("a failing check must give 1, got %d", a.ExitCode())
+	if o := a.Outcome(); o != (Outcome{Failing: 1}) {
+		t.Fatalf("a failing check: %+v", o)
 	}
 	a.Cameras[0].Checks[1].Status = "manual"
-	if a.ExitCode() != 0 {
-		t.Fatalf("nothing failing must give 0, got %d", a.ExitCode())
+	if o := a.Outcome(); o != (Outcome{}) {
+		t.Fatalf("nothing failing: %+v", o)
 	}
 }
 
