@@ -27,7 +27,6 @@ type Secrets struct {
 	RecordingKey  secret.Secret // key of the encrypted recording storage
 	MxMessageKey  secret.Secret // MxMessageSystem network key
 	Dot1xPassword secret.Secret // IEEE 802.1X password
-	OpenVPNSecret secret.Secret // OpenVPN static key or password
 	// Previous holds every value a later run replaced, newest last: a camera
 	// that lost power before the new value was stored still has the old
 	// one, and the file must still open it.
@@ -62,7 +61,6 @@ type secretsWire struct {
 	RecordingKey  string     `json:"recording_key,omitempty"`
 	MxMessageKey  string     `json:"mxmessage_key,omitempty"`
 	Dot1xPassword string     `json:"dot1x_password,omitempty"`
-	OpenVPNSecret string     `json:"openvpn_secret,omitempty"`
 	Previous      []prevWire `json:"previous,omitempty"`
 }
 
@@ -95,7 +93,6 @@ func MarshalSecrets(s Secrets) ([]byte, error) {
 		RecordingKey:  s.RecordingKey.Reveal(),
 		MxMessageKey:  s.MxMessageKey.Reveal(),
 		Dot1xPassword: s.Dot1xPassword.Reveal(),
-		OpenVPNSecret: s.OpenVPNSecret.Reveal(),
 	}
 	for _, u := range s.Users {
 		w.Users = append(w.Users, userWire{Name: u.Name, Group: u.Group, Password: u.Password.Reveal()})
@@ -133,7 +130,6 @@ func UnmarshalSecrets(data []byte) (Secrets, error) {
 		RecordingKey:  secret.New(w.RecordingKey),
 		MxMessageKey:  secret.New(w.MxMessageKey),
 		Dot1xPassword: secret.New(w.Dot1xPassword),
-		OpenVPNSecret: secret.New(w.OpenVPNSecret),
 	}
 	for _, u := range w.Users {
 		s.Users = append(s.Users, User{Name: u.Name, Group: u.Group, Password: secret.New(u.Password)})

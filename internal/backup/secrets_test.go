@@ -29,17 +29,20 @@ func fullSecrets() Secrets {
 		RecordingKey:  secret.New("RecKey-0123456789abcdef"),
 		MxMessageKey:  secret.New("MxMsgKey-fedcba9876"),
 		Dot1xPassword: secret.New("Dot1xPw-31415926535"),
-		OpenVPNSecret: secret.New("OvpnSecret-27182818"),
+		Previous:      []Previous{{Name: "admin_password", Value: secret.New("OldAdminPw-2718281"), Replaced: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)}},
 	}
 }
 
 func secretValues(s Secrets) []string {
 	v := []string{
 		s.AdminPassword.Reveal(), s.RecordingKey.Reveal(), s.MxMessageKey.Reveal(),
-		s.Dot1xPassword.Reveal(), s.OpenVPNSecret.Reveal(),
+		s.Dot1xPassword.Reveal(),
 	}
 	for _, u := range s.Users {
 		v = append(v, u.Password.Reveal())
+	}
+	for _, p := range s.Previous {
+		v = append(v, p.Value.Reveal())
 	}
 	return v
 }
@@ -49,8 +52,13 @@ func equalSecrets(a, b Secrets) bool {
 		!a.WrittenAt.Equal(b.WrittenAt) || a.AdminUser != b.AdminUser ||
 		!a.AdminPassword.Equal(b.AdminPassword) || !a.RecordingKey.Equal(b.RecordingKey) ||
 		!a.MxMessageKey.Equal(b.MxMessageKey) || !a.Dot1xPassword.Equal(b.Dot1xPassword) ||
-		!a.OpenVPNSecret.Equal(b.OpenVPNSecret) || len(a.Users) != len(b.Users) {
+		len(a.Users) != len(b.Users) || len(a.Previous) != len(b.Previous) {
 		return false
+	}
+	for i := range a.Previous {
+		if a.Previous[i].Name != b.Previous[i].Name || !a.Previous[i].Value.Equal(b.Previous[i].Value) || !a.Previous[i].Replaced.Equal(b.Previous[i].Replaced) {
+			return false
+		}
 	}
 	for i := range a.Users {
 		if a.Users[i].Name != b.Users[i].Name || a.Users[i].Group != b.Users[i].Group ||
@@ -96,7 +104,6 @@ func TestMarshalSecretsWritesTheDocumentedFieldNamesInPlaintext(t *testing.T) {
 		"recording_key":  in.RecordingKey.Reveal(),
 		"mxmessage_key":  in.MxMessageKey.Reveal(),
 		"dot1x_password": in.Dot1xPassword.Reveal(),
-		"openvpn_secret": in.OpenVPNSecret.Reveal(),
 	}
 	for k, v := range want {
 		if m[k] != v {
@@ -112,7 +119,15 @@ func TestMarshalSecretsWritesTheDocumentedFieldNamesInPlaintext(t *testing.T) {
 	if u0["name"] != "viewer" || u0["group"] != "guests" || u0["password"] != in.Users[0].Password.Reveal() {
 		t.Errorf("first user has keys %v, want name, group and the plaintext password", slices.Sorted(maps.Keys(u0)))
 	}
-	if len(m) != len(want)+1 {
+	prev, ok := m["previous"].([]any)
+	if !ok || len(prev) != 1 {
+		t.Fatalf("previous = %T of length %d, want 1 entry", m["previous"], len(prev))
+	}
+	p0, _ := prev[0].(map[string]any)
+	if p0["name"] != "admin_password" || p0["value"] != in.Previous[0].Value.Reveal() || p0["replaced"] != "2026-11-30T08:00:00Z" {
+		t.Errorf("the previous value has keys %v, want name, value and replaced", slices.Sorted(maps.Keys(p0)))
+	}
+	if len(m) != len(want)+2 {
 		t.Errorf("keys = %v, want exactly the documented ones", slices.Sorted(maps.Keys(m)))
 	}
 }

@@ -519,12 +519,6 @@ func (c *Client) Store(ctx context.Context) error {
 	return err
 }
 
-// Restore brings back the configuration stored in flash.
-func (c *Client) Restore(ctx context.Context) error {
-	_, err := c.Run(ctx, new(Script).RestoreConfigFile())
-	return err
-}
-
 // ResetToFactory brings back the factory configuration (users too) and
 // activates it. It is not stored: a reboot without Store brings the old
 // configuration back.
@@ -640,34 +634,6 @@ func (c *Client) WebLog(ctx context.Context) ([]LogEntry, error) {
 		return nil, err
 	}
 	return ParseWebLog(data), nil
-}
-
-// Get fetches a path without treating non-200 answers as errors (checks such
-// as robots.txt and public access use it). It returns the status and body.
-func (c *Client) Get(ctx context.Context, path string, anonymous bool) (int, []byte, error) {
-	if anonymous {
-		o := c.opts
-		o.Address = c.Address()
-		o.Password = secret.Secret{}
-		o.AcceptNew, o.ConfirmNew = false, nil
-		anon, err := New(o)
-		if err != nil {
-			return 0, nil, err
-		}
-		anon.auth.anonymous = true
-		defer anon.Close()
-		resp, body, err := anon.do(ctx, "read "+path, http.MethodGet, path, nil, nil)
-		c.requests.Add(anon.Requests())
-		if resp != nil {
-			return resp.StatusCode, body, nil
-		}
-		return 0, nil, err
-	}
-	resp, body, err := c.do(ctx, "read "+path, http.MethodGet, path, nil, nil)
-	if resp != nil {
-		return resp.StatusCode, body, nil
-	}
-	return 0, nil, err
 }
 
 func firstLine(s string) string {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
 )
 
@@ -231,18 +230,6 @@ func (c *Config) Delete(section, key string) bool {
 	return true
 }
 
-// SetHeader replaces the `#:` header line that starts with prefix, or adds one
-// at the top of the file.
-func (c *Config) SetHeader(prefix, text string) {
-	for i, ln := range c.lines {
-		if ln.kind == lineHeader && strings.HasPrefix(ln.raw, "#:"+prefix) {
-			c.lines[i].raw = "#:" + text
-			return
-		}
-	}
-	c.lines = append([]configLine{{raw: "#:" + text, eol: c.eol(), kind: lineHeader}}, c.lines...)
-}
-
 // SectionText returns one section as a `SECTION`…`ENDSECTION` block, as the
 // camera prints it and as a bare `write` takes it.
 func (c *Config) SectionText(section string) string {
@@ -397,9 +384,3 @@ func unescapeProfile(s string) string {
 	return s
 }
 
-// SortedKeys returns a section's keys sorted, for stable output.
-func (c *Config) SortedKeys(section string) []string {
-	k := c.Keys(section)
-	sort.Strings(k)
-	return k
-}

@@ -125,16 +125,8 @@ func (s *Script) Update() *Script { return s.add("update") }
 // Store saves the current configuration to flash (permanent memory).
 func (s *Script) Store() *Script { return s.add("store") }
 
-// RestoreConfigFile brings back the configuration stored in flash.
-func (s *Script) RestoreConfigFile() *Script { return s.add("restore configfile") }
-
 // ResetConfigFile brings back the factory defaults (in RAM, until stored).
 func (s *Script) ResetConfigFile() *Script { return s.add("reset configfile") }
-
-// ResetSections brings back the factory defaults of some sections.
-func (s *Script) ResetSections(names ...string) *Script {
-	return s.add("reset section " + strings.Join(names, " "))
-}
 
 // Reboot restarts the camera after the script.
 func (s *Script) Reboot() *Script { return s.add("reboot") }

@@ -196,14 +196,6 @@ func (s *Session) recordSecrets(values map[steps.SecretName]secret.Secret) error
 	return nil
 }
 
-// fileHolds reports whether the secrets file holds v under name.
-func (s *Session) fileHolds(name steps.SecretName, v secret.Secret) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old, ok := s.file.values[name]
-	return ok && old.Equal(v)
-}
-
 // allSecrets is every secret this session knows, for redaction: the run's,
 // the file's (current and previous), the login password and the passphrase.
 func (s *Session) allSecrets() []secret.Secret {

@@ -48,10 +48,6 @@ func (p *summaryPage) view(width, height int) string {
 			files = append(files, truncate(padRight("  "+it[0]+":", 11)+padRight(filepath.Base(it[1]), 30)+" "+st.Subtle.Render("("+it[2]+")"), width))
 		}
 	}
-	counts := map[string]int{}
-	for i := range w.all {
-		counts[string(w.shownStatus(i))]++
-	}
 	ov := &overviewPage{w: w}
 	context := stack(
 		title+"\n"+strings.Join(files, "\n"),
