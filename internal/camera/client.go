@@ -311,7 +311,7 @@ func (c *Client) do(ctx context.Context, op, method, path string, body []byte, h
 		}
 	case resp.StatusCode >= 500:
 		return resp, data, &Error{
-			Camera: c.Address(), Op: op, Kind: ErrCamera, Detail: "HTTP " + resp.Status,
+			Camera: c.Address(), Op: op, Kind: ErrCamera, Detail: "HTTP " + resp.Status, Status: resp.StatusCode,
 			Hint: "the camera may be busy or restarting; try again in a minute",
 		}
 	case resp.StatusCode != http.StatusOK:
@@ -378,7 +378,7 @@ func (c *Client) transportError(op string, err error) error {
 // retryable reports whether a failed read may be repeated.
 func retryable(err error) bool {
 	return errors.Is(err, ErrUnreachable) || errors.Is(err, ErrTimeout) ||
-		(errors.Is(err, ErrCamera) && strings.Contains(err.Error(), "HTTP 5"))
+		isServerError(err)
 }
 
 // withRetry runs a read-only operation, repeating it after connection
@@ -541,9 +541,10 @@ func (c *Client) Reboot(ctx context.Context) error {
 }
 
 // WaitUntilBack polls until the camera answers a remote-configuration
-// request at the client's (possibly new) base URL, or ctx ends. It first
-// waits for the camera to go away when goneFirst is set, so that a camera
-// still processing the reboot is not taken for one that is back.
+// request at the client's (possibly new) base URL, or ctx ends. While the
+// camera is unreachable, times out or answers 5xx it polls again; any other
+// error ends the wait. (The engine pauses once before the first poll, so
+// that a camera still processing the reboot is not taken for one back.)
 func (c *Client) WaitUntilBack(ctx context.Context, poll time.Duration) (Identity, error) {
 	if poll <= 0 {
 		poll = time.Second
@@ -554,7 +555,7 @@ func (c *Client) WaitUntilBack(ctx context.Context, poll time.Duration) (Identit
 		if err == nil {
 			return id, nil
 		}
-		if !errors.Is(err, ErrUnreachable) && !errors.Is(err, ErrTimeout) && !(errors.Is(err, ErrCamera) && strings.Contains(err.Error(), "HTTP 5")) {
+		if !errors.Is(err, ErrUnreachable) && !errors.Is(err, ErrTimeout) && !isServerError(err) {
 			return Identity{}, err
 		}
 		select {

@@ -383,4 +383,3 @@ func unescapeProfile(s string) string {
 	}
 	return s
 }
-

@@ -40,6 +40,16 @@ type Error struct {
 	Kind   error  // one of the Err... sentinels
 	Detail string // extra facts (never a secret)
 	Hint   string // what to do next
+	// Status is the HTTP status the camera answered with, when the error
+	// is one (0 otherwise).
+	Status int
+}
+
+// isServerError reports whether the camera answered with a 5xx status: it
+// may be busy or restarting, so the request may be tried again.
+func isServerError(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status >= 500
 }
 
 func (e *Error) Error() string {

@@ -3,12 +3,13 @@ package camera
 // This file is the one table of every camera name that mxwizard relies on:
 // configuration sections and keys, endpoints and value vocabularies.
 //
-// Names marked CONFIRMED come from ../shared/docs/camera-facts.md (MOBOTIX's
-// help or third-party tools that work against real cameras). Everything else
-// is PROVISIONAL: no public source names it, so we chose it, and the simulated
-// camera speaks it. When a real camera names a setting differently, correct
-// it here and nowhere else; steps whose keys a real camera lacks report
-// "unsupported" and guide the installer through the web dialog instead.
+// Names marked CONFIRMED come from MOBOTIX's own help or from public
+// third-party tools that work against real cameras (docs/protocol.md says
+// which). Everything else is PROVISIONAL: no public source names it, so we
+// chose it, and the simulated camera speaks it. When a real camera names a
+// setting differently, correct it here and nowhere else. Today a key the
+// camera lacks reads as empty, so its step reports fail, and a write of it
+// fails with the camera's error line.
 
 // Endpoints.
 const (

@@ -23,9 +23,6 @@ import (
 type Profile struct {
 	// FactoryReset resets the camera to factory defaults first (step 2).
 	FactoryReset bool `yaml:"factory_reset"`
-	// Firmware lists the latest firmware an installer accepts as current;
-	// empty uses the bundled list.
-	AcceptOutdatedFirmware bool `yaml:"accept_outdated_firmware"`
 
 	Admin          Account           `yaml:"admin"`
 	Groups         []Group           `yaml:"groups"`

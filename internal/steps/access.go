@@ -204,9 +204,11 @@ func (a adminPassword) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Pla
 		return pl, nil
 	}
 	if p.Admin.User != "" && p.Admin.User != s.User {
-		return nil, &GuardError{Step: 3,
+		return nil, &GuardError{
+			Step:   3,
 			Reason: fmt.Sprintf("the profile names %s as the admin account (admin.user), but mxwizard is logged in as %s", p.Admin.User, s.User),
-			Hint:   fmt.Sprintf("log in as %s (--user %s), or set admin.user: %s in the profile", p.Admin.User, p.Admin.User, s.User)}
+			Hint:   fmt.Sprintf("log in as %s (--user %s), or set admin.user: %s in the profile", p.Admin.User, p.Admin.User, s.User),
+		}
 	}
 	pw, err := gen.Resolve(AdminPassword, p.Admin.Password)
 	if err != nil {
@@ -329,8 +331,10 @@ func (u personalUsers) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Pla
 			continue
 		}
 		if exists && usr.Name == s.User && userGroup(s, usr.Name) == camera.AdminGroup && usr.Group != camera.AdminGroup {
-			return nil, &GuardError{Step: 5, Reason: "user " + usr.Name + " is the account mxwizard is logged in with: moving it out of admins would take away the rights the rest of the run needs, and the way back in",
-				Hint: "keep " + usr.Name + " in admins, or run mxwizard with another admin account (--user) and move it then"}
+			return nil, &GuardError{
+				Step: 5, Reason: "user " + usr.Name + " is the account mxwizard is logged in with: moving it out of admins would take away the rights the rest of the run needs, and the way back in",
+				Hint: "keep " + usr.Name + " in admins, or run mxwizard with another admin account (--user) and move it then",
+			}
 		}
 		if exists && userGroup(s, usr.Name) == camera.AdminGroup && usr.Group != camera.AdminGroup && adminCount(s) <= 1 {
 			return nil, &GuardError{Step: 5, Reason: "user " + usr.Name + " is the last member of admins", Hint: "keep at least one user in admins"}

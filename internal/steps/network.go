@@ -142,9 +142,11 @@ func (a ipAccess) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, erro
 		return nil, &GuardError{Step: 7, Reason: "the rules would block this computer (" + me.String() + ")", Hint: "add an allow rule for this computer's address"}
 	}
 	if noMatch == "deny" && !admitsAnyoneElse(permanent, me) {
-		return nil, &GuardError{Step: 7,
+		return nil, &GuardError{
+			Step:   7,
 			Reason: "after the reboot no permanent allow rule admits anybody but this computer (temporary rules end at the reboot): the recorder and VMS could not reach the camera, and removing the installer's rule would lock everybody out",
-			Hint:   "list the recorder, VMS and workstation addresses as allow rules in ip_access.rules"}
+			Hint:   "list the recorder, VMS and workstation addresses as allow rules in ip_access.rules",
+		}
 	}
 	var txt []string
 	for _, r := range rules {
@@ -174,13 +176,17 @@ func addressSeenByCamera(s *Snapshot, rules []IPRule, noMatch string) (net.IP, e
 	}
 	switch {
 	case s.SeenAs == nil:
-		return nil, &GuardError{Step: 7,
+		return nil, &GuardError{
+			Step:   7,
 			Reason: "cannot tell which address the camera sees this computer as (its web server log shows no request of this session), so rules that deny could lock you out",
-			Hint:   "set IP-level access control in the camera's web interface (Admin Menu > Security > IP-Level Access Control) and check it from this computer afterwards"}
+			Hint:   "set IP-level access control in the camera's web interface (Admin Menu > Security > IP-Level Access Control) and check it from this computer afterwards",
+		}
 	case s.InstallerIP != nil && !s.SeenAs.Equal(s.InstallerIP):
-		return nil, &GuardError{Step: 7,
+		return nil, &GuardError{
+			Step:   7,
 			Reason: fmt.Sprintf("the camera sees this computer as %s, not as %s (NAT, a VPN or a port forward lies between them): an allow rule for either could miss the address the camera will see next time", s.SeenAs, s.InstallerIP),
-			Hint:   "run this step from a computer on the camera's own network, or set the rules in the camera's web interface (Admin Menu > Security > IP-Level Access Control)"}
+			Hint:   "run this step from a computer on the camera's own network, or set the rules in the camera's web interface (Admin Menu > Security > IP-Level Access Control)",
+		}
 	}
 	return s.SeenAs, nil
 }

@@ -50,9 +50,11 @@ type Finding struct {
 func pass(format string, a ...any) Finding {
 	return Finding{Pass, camera.CleanText(fmt.Sprintf(format, a...))}
 }
+
 func fail(format string, a ...any) Finding {
 	return Finding{Fail, camera.CleanText(fmt.Sprintf(format, a...))}
 }
+
 func manual(format string, a ...any) Finding {
 	return Finding{Manual, camera.CleanText(fmt.Sprintf(format, a...))}
 }

@@ -498,21 +498,9 @@ func (f *lineFace) overview() {
 	}
 	f.say("Read-only check of the 22 steps:")
 	for i, st := range w.all {
-		f.say(fmt.Sprintf("Step %d, %s: %s", i+1, statusText(w.shownStatus(i)), st.Info().Title))
+		f.say(fmt.Sprintf("Step %d, %s: %s", i+1, statusName(w.shownStatus(i)), st.Info().Title))
 	}
-	f.say("In all: " + strings.Join(w.statusCounts(statusText), ", ") + ".")
-}
-
-func statusText(s steps.Status) string {
-	switch s {
-	case steps.Manual:
-		return "to check"
-	case steps.Unsupported:
-		return "not supported"
-	case statusRecorded:
-		return "noted for the report"
-	}
-	return string(s)
+	f.say("In all: " + strings.Join(w.statusCounts(statusName), ", ") + ".")
 }
 
 // step runs step i; it returns the index of the step to go to next.

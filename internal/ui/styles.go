@@ -78,7 +78,7 @@ func (s Styles) statusWord(st steps.Status) string {
 	case steps.Fail:
 		return s.Fail.Render("✗ fail")
 	case steps.Manual:
-		return s.Manual.Render("? check")
+		return s.Manual.Render("? " + statusName(st))
 	case steps.Unsupported:
 		return s.Subtle.Render("– n/a")
 	case steps.Error:
@@ -89,6 +89,18 @@ func (s Styles) statusWord(st steps.Status) string {
 		return s.Subtle.Render("· todo")
 	case statusRecorded:
 		return s.Pass.Render("• noted")
+	}
+	return string(st)
+}
+
+// statusName is the one word for a status, in both faces and as the audit
+// JSON says it: "manual" for a step a person must check or decide.
+func statusName(st steps.Status) string {
+	switch st {
+	case steps.Unsupported:
+		return "not supported"
+	case statusRecorded:
+		return "noted for the report"
 	}
 	return string(st)
 }
