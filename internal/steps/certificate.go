@@ -46,7 +46,7 @@ func (certificate) Check(s *Snapshot) Finding {
 	if c == nil {
 		return manual("connected over plain HTTP: the HTTPS certificate was not seen")
 	}
-	now := time.Now()
+	now := s.now()
 	fp := camera.FingerprintSHA256(c.Raw)
 	switch {
 	case now.After(c.NotAfter):
@@ -95,7 +95,7 @@ func (ct certificate) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, 
 		if pair, err = certs.ImportPair(certPEM, keyPEM); err != nil {
 			return nil, fmt.Errorf("certificate: %w", err)
 		}
-		warnings, err := certs.Validate(pair, []string{s.Base.Hostname()}, time.Now())
+		warnings, err := certs.Validate(pair, []string{s.Base.Hostname()}, s.now())
 		if err != nil {
 			return nil, fmt.Errorf("certificate %s: %w", cp.CertFile, err)
 		}
@@ -123,7 +123,7 @@ func (ct certificate) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, 
 				subj.DNSNames = append(subj.DNSNames, r)
 			}
 		}
-		c, _, err := certs.SelfSigned(key, subj, 0, time.Now())
+		c, _, err := certs.SelfSigned(key, subj, 0, s.now())
 		if err != nil {
 			return nil, err
 		}

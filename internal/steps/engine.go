@@ -89,6 +89,7 @@ func (e *Engine) Snapshot(ctx context.Context, withLog bool) (*Snapshot, error) 
 		User:            e.Client.User(),
 		FactoryPassword: e.Password.Reveal() == camera.FactoryPassword,
 		Certificate:     e.Client.PeerCertificate(),
+		Taken:           time.Now(),
 	}
 	if e.KnownPortOffset {
 		s.PortOffset = e.PortOffset

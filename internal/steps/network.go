@@ -289,7 +289,7 @@ func (d intrusionDetection) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*
 	}
 	if s.InstallerIP != nil {
 		failures := 0
-		cutoff := time.Now().Add(-in.Window)
+		cutoff := s.now().Add(-in.Window)
 		for _, e := range s.WebLog {
 			if IsFailedLogin(e) && e.Time.After(cutoff) && net.ParseIP(e.Address).Equal(s.InstallerIP) {
 				failures++

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/profile"
@@ -90,6 +91,18 @@ type Snapshot struct {
 	// PortOffset maps configured ports to reachable ones (port forwarding,
 	// or the simulated camera): reachable = configured + PortOffset.
 	PortOffset int
+	// Taken is when the snapshot was read: checks and plans judge dates
+	// (certificate validity, the intrusion window) against it, never
+	// against the clock, so one snapshot gives one verdict.
+	Taken time.Time
+}
+
+// now is the snapshot's time (the clock for a snapshot built by hand).
+func (s *Snapshot) now() time.Time {
+	if s.Taken.IsZero() {
+		return time.Now()
+	}
+	return s.Taken
 }
 
 // Value is a shortcut for Config.Value.

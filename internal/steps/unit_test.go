@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/certs"
 	"github.com/mxwizard/mxwizard/internal/profile"
 	"github.com/mxwizard/mxwizard/internal/secret"
 )
@@ -195,4 +196,27 @@ func mustConfig(t *testing.T, text string) *camera.Config {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// TestChecksJudgeDatesAtTheSnapshotsTime: one snapshot gives one verdict:
+// the certificate check judges validity at the time the snapshot was
+// taken, not at the moment the check happens to run.
+func TestChecksJudgeDatesAtTheSnapshotsTime(t *testing.T) {
+	key, err := certs.GenerateKey(certs.ECDSAP256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c, _, err := certs.SelfSigned(key, certs.Subject{DNSNames: []string{"cam1"}, Organization: "site"}, 365*24*time.Hour, issued)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Snapshot{Certificate: c, Taken: issued.Add(24 * time.Hour)}
+	if f := (certificate{}).Check(s); f.Status != Pass {
+		t.Fatalf("a day after issue: %s %s", f.Status, f.Detail)
+	}
+	s.Taken = issued.Add(400 * 24 * time.Hour)
+	if f := (certificate{}).Check(s); f.Status != Fail || !strings.Contains(f.Detail, "expired") {
+		t.Fatalf("after expiry: %s %s", f.Status, f.Detail)
+	}
 }
