@@ -147,9 +147,9 @@ func applyCamera(ctx context.Context, o session.Options) applyResult {
 		_, err = s.Finish(ctx)
 	}
 	files := s.Files()
-	r.AddressAfter, r.Requests = s.Engine.Client.Address(), s.Engine.Requests()
+	r.AddressAfter, r.Requests = s.Address(), s.Requests()
 	r.Backup, r.Secrets, r.Report = files.Backup, files.Secrets, files.Report
-	for _, st := range s.Results {
+	for _, st := range s.Results() {
 		res := st.After.Status
 		if st.Skipped != "" {
 			res = "skipped"

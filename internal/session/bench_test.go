@@ -27,6 +27,6 @@ func BenchmarkFullRun(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.ReportMetric(float64(s.Engine.Requests()), "requests/op")
+		b.ReportMetric(float64(s.engine.Requests()), "requests/op")
 	}
 }

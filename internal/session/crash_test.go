@@ -146,12 +146,12 @@ func sweep(t *testing.T, run runFunc, powerCycle bool) {
 			t.Errorf("request %d dropped: the second run failed: %v", n, err)
 			continue
 		}
-		for _, r := range s.Results {
+		for _, r := range s.results {
 			if r.After.Status == string(steps.Fail) || r.After.Status == string(steps.Error) {
 				t.Errorf("request %d dropped: step %d %s: %s", n, r.Step, r.After.Status, r.After.Detail)
 			}
 		}
-		now := s.Engine.Client.Address()
+		now := s.engine.Client.Address()
 		t.Run(fmt.Sprintf("request %d", n), func(t *testing.T) {
 			assertSecretsTruth(t, ctx, cam, now, out, known, pass)
 		})

@@ -143,7 +143,7 @@ func TestRedoAfterPowerCutReachesTheSecretsFile(t *testing.T) {
 	if _, err := s.Finish(ctx); err != nil {
 		t.Fatal(err)
 	}
-	sec := assertSecretsTruth(t, ctx, cam, s.Engine.Client.Address(), out, known, pass)
+	sec := assertSecretsTruth(t, ctx, cam, s.engine.Client.Address(), out, known, pass)
 	if sec.AdminPassword.Reveal() != "Second-Generated-Pw-2" || sec.RecordingKey.Reveal() != "second-recording-key-2" {
 		t.Error("the secrets file does not hold the values of the redo")
 	}
@@ -180,7 +180,7 @@ func TestSecondRunIntoTheSameOutMergesTheSecretsFile(t *testing.T) {
 	if err := os.Remove(filepath.Join(out, StateFile)); err != nil {
 		t.Fatal(err)
 	}
-	newAddr := first.Engine.Client.Address()
+	newAddr := first.engine.Client.Address()
 	s, err := Open(ctx, Options{
 		Camera:  camera.Options{Address: newAddr, Password: before.AdminPassword, Known: known},
 		Profile: exampleProfile(t), OutDir: out, Passphrase: pass, Generate: generate,
@@ -195,7 +195,7 @@ func TestSecondRunIntoTheSameOutMergesTheSecretsFile(t *testing.T) {
 	if _, err := s.Finish(ctx); err != nil {
 		t.Fatal(err)
 	}
-	after := assertSecretsTruth(t, ctx, cam, s.Engine.Client.Address(), out, known, pass)
+	after := assertSecretsTruth(t, ctx, cam, s.engine.Client.Address(), out, known, pass)
 	if !after.RecordingKey.Equal(before.RecordingKey) || !after.AdminPassword.Equal(before.AdminPassword) {
 		t.Error("the second run lost or replaced the recording key or the admin password")
 	}
@@ -233,7 +233,7 @@ func TestASecretsFileThatDoesNotOpenIsNeverReplaced(t *testing.T) {
 	}
 	sec := readSecretsOf(t, out, first.Identity().Serial, pass)
 	_, err = Open(ctx, Options{
-		Camera:  camera.Options{Address: first.Engine.Client.Address(), Password: sec.AdminPassword, Known: known},
+		Camera:  camera.Options{Address: first.engine.Client.Address(), Password: sec.AdminPassword, Known: known},
 		Profile: exampleProfile(t), OutDir: out, Passphrase: secret.New("another passphrase!!"), Generate: generate,
 	})
 	if err == nil || !strings.Contains(err.Error(), "does not open") {

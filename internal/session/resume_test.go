@@ -151,5 +151,5 @@ func TestResumeAfterAFactoryResetTriesTheFactoryPassword(t *testing.T) {
 	if _, err := s.Finish(ctx); err != nil {
 		t.Fatal(err)
 	}
-	assertSecretsTruth(t, ctx, cam, s.Engine.Client.Address(), out, known, o.Passphrase)
+	assertSecretsTruth(t, ctx, cam, s.engine.Client.Address(), out, known, o.Passphrase)
 }

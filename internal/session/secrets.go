@@ -43,8 +43,8 @@ func (s *Session) loadSecretsFile() error {
 	if err != nil {
 		return err
 	}
-	if f.exists && s.Snap.Identity.Serial != "" && f.header.Serial != "" && f.header.Serial != s.Snap.Identity.Serial {
-		return fmt.Errorf("the secrets file %s belongs to camera serial %s, not to %s: move it away or choose another --out", path, f.header.Serial, s.Snap.Identity.Serial)
+	if f.exists && s.snap.Identity.Serial != "" && f.header.Serial != "" && f.header.Serial != s.snap.Identity.Serial {
+		return fmt.Errorf("the secrets file %s belongs to camera serial %s, not to %s: move it away or choose another --out", path, f.header.Serial, s.snap.Identity.Serial)
 	}
 	s.mu.Lock()
 	s.file = f
@@ -133,7 +133,7 @@ func (s *Session) keepFileSecrets() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for name, v := range s.file.values {
-		s.Engine.Secrets.Keep(name, v)
+		s.engine.Secrets.Keep(name, v)
 	}
 }
 
@@ -181,8 +181,8 @@ func (s *Session) recordSecrets(values map[steps.SecretName]secret.Secret) error
 		}
 	}
 	sec := fileSecrets(merged, groups)
-	sec.Camera, sec.Model, sec.Serial = s.Engine.Client.Host(), s.Snap.Identity.Model, s.Snap.Identity.Serial
-	sec.WrittenAt, sec.AdminUser, sec.Previous = now, s.Engine.Client.User(), previous
+	sec.Camera, sec.Model, sec.Serial = s.engine.Client.Host(), s.snap.Identity.Model, s.snap.Identity.Serial
+	sec.WrittenAt, sec.AdminUser, sec.Previous = now, s.engine.Client.User(), previous
 	data, err := backup.MarshalSecrets(sec)
 	if err != nil {
 		return err
@@ -200,9 +200,9 @@ func (s *Session) recordSecrets(values map[steps.SecretName]secret.Secret) error
 // the file's (current and previous), the login password and the passphrase.
 func (s *Session) allSecrets() []secret.Secret {
 	out := []secret.Secret{s.opts.Camera.Password, s.opts.Passphrase}
-	if s.Engine != nil {
-		out = append(out, s.Engine.Secrets.All()...)
-		out = append(out, s.Engine.Password)
+	if s.engine != nil {
+		out = append(out, s.engine.Secrets.All()...)
+		out = append(out, s.engine.Password)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

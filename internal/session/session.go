@@ -52,10 +52,10 @@ type Options struct {
 // Session is one camera's hardening run.
 type Session struct {
 	opts    Options
-	Engine  *steps.Engine
-	Snap    *steps.Snapshot
+	engine  *steps.Engine
+	snap    *steps.Snapshot
 	Start   time.Time
-	Results []report.HandoverStep
+	results []report.HandoverStep
 
 	mu       sync.Mutex
 	file     onFile // what the camera's secrets file holds
@@ -97,14 +97,14 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		return nil, fmt.Errorf("create output directory %s: %w", opts.OutDir, err)
 	}
 	s := &Session{opts: opts, Start: time.Now().UTC()}
-	s.Engine = &steps.Engine{
+	s.engine = &steps.Engine{
 		Password: opts.Camera.Password, Profile: opts.Profile,
 		Secrets: steps.NewSecrets(opts.Generate), Progress: opts.Progress,
 		BootTimeout: opts.BootTimeout, PollInterval: opts.PollInterval,
 		AllowPlainHTTP: opts.Camera.AllowPlainHTTP,
 	}
-	s.Engine.BeforeWrite = s.saveSecretsAhead
-	s.Engine.BeforeReboot = func(after string) error {
+	s.engine.BeforeWrite = s.saveSecretsAhead
+	s.engine.BeforeReboot = func(after string) error {
 		s.rebootTo = after
 		return s.SaveState()
 	}
@@ -113,8 +113,8 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		return nil, err
 	}
 	if err := s.open(ctx, state, hasState); err != nil {
-		if s.Engine.Client != nil {
-			s.Engine.Client.Close()
+		if s.engine.Client != nil {
+			s.engine.Client.Close()
 		}
 		return nil, s.redact(err)
 	}
@@ -140,20 +140,20 @@ func (s *Session) open(ctx context.Context, state State, hasState bool) error {
 		if err != nil {
 			return err
 		}
-		s.Engine.Client = client
-		if s.Snap, err = s.Engine.Snapshot(ctx, true); err != nil {
+		s.engine.Client = client
+		if s.snap, err = s.engine.Snapshot(ctx, true); err != nil {
 			return err
 		}
-		if hasState && !state.Finished && state.Serial != "" && state.Serial != s.Snap.Identity.Serial {
+		if hasState && !state.Finished && state.Serial != "" && state.Serial != s.snap.Identity.Serial {
 			return fmt.Errorf("%s holds the unfinished run of another camera (serial %s at %s), this one is serial %s: finish that run first or choose another --out",
-				s.opts.OutDir, state.Serial, state.AddressNow, s.Snap.Identity.Serial)
+				s.opts.OutDir, state.Serial, state.AddressNow, s.snap.Identity.Serial)
 		}
-		if hasState && !state.Finished && state.Serial != "" && state.Serial == s.Snap.Identity.Serial {
+		if hasState && !state.Finished && state.Serial != "" && state.Serial == s.snap.Identity.Serial {
 			// The same camera under another address: take over what the
 			// earlier run did, and reboot again if it may not have.
 			s.resumed = true
-			s.Results = state.Steps
-			s.Engine.SetPendingReboot(state.PendingReboot)
+			s.results = state.Steps
+			s.engine.SetPendingReboot(state.PendingReboot)
 		}
 	}
 	if err := s.loadSecretsFile(); err != nil {
@@ -176,6 +176,28 @@ func sameHost(st State, host string) bool {
 		}
 	}
 	return st.Camera != "" || st.AddressNow != ""
+}
+
+// Address is where the camera answers now.
+func (s *Session) Address() string { return s.engine.Client.Address() }
+
+// Requests is the number of HTTP requests the session caused so far.
+func (s *Session) Requests() int64 { return s.engine.Requests() }
+
+// Results are the records of the steps applied or skipped so far (a copy).
+func (s *Session) Results() []report.HandoverStep {
+	return append([]report.HandoverStep(nil), s.results...)
+}
+
+// Snapshot is the session's current view of the camera (read-only for the
+// caller: the wizard asks a step's questions against it).
+func (s *Session) Snapshot() *steps.Snapshot { return s.snap }
+
+// HasSecret reports whether the run holds a value for the secret name
+// (resolved, typed, or taken from the camera's secrets file and applied).
+func (s *Session) HasSecret(name steps.SecretName) bool {
+	_, ok := s.engine.Secrets.Get(name)
+	return ok
 }
 
 // Resumed reports whether the session continues an interrupted one.
@@ -217,7 +239,7 @@ func (s *Session) resume(ctx context.Context, st State) error {
 		}
 		passwords = append(passwords, pw)
 	}
-	s.Engine.PortOffset, s.Engine.KnownPortOffset = st.PortOffset, st.PortOffsetKnown
+	s.engine.PortOffset, s.engine.KnownPortOffset = st.PortOffset, st.PortOffsetKnown
 	var lastErr error
 	refused := false
 	for _, addr := range addrs {
@@ -228,21 +250,21 @@ func (s *Session) resume(ctx context.Context, st State) error {
 			if err != nil {
 				return err
 			}
-			s.Engine.Client, s.Engine.Password = client, pw
-			s.Snap, err = s.Engine.Snapshot(ctx, true)
+			s.engine.Client, s.engine.Password = client, pw
+			s.snap, err = s.engine.Snapshot(ctx, true)
 			if err == nil {
-				if st.Serial != "" && s.Snap.Identity.Serial != st.Serial {
+				if st.Serial != "" && s.snap.Identity.Serial != st.Serial {
 					return fmt.Errorf("resume: the camera at %s is serial %s, but the interrupted run in %s was on serial %s: this is another camera; choose another --out for it",
-						addr, s.Snap.Identity.Serial, s.opts.OutDir, st.Serial)
+						addr, s.snap.Identity.Serial, s.opts.OutDir, st.Serial)
 				}
 				if !st.Finished {
-					s.Results = st.Steps
+					s.results = st.Steps
 				}
 				s.rebootTo = st.AddressAfterReboot
 				// Reaching the camera on a new address proves the reboot
 				// happened; anywhere else it may not have: reboot again.
 				rebooted := addr == st.AddressAfterReboot && addr != st.AddressNow
-				s.Engine.SetPendingReboot(st.PendingReboot && !rebooted && !st.Finished)
+				s.engine.SetPendingReboot(st.PendingReboot && !rebooted && !st.Finished)
 				s.progress("resuming the interrupted session at %s", addr)
 				return nil
 			}
@@ -282,7 +304,7 @@ func (s *Session) progress(format string, a ...any) {
 }
 
 // Identity is the camera's identity from the first snapshot.
-func (s *Session) Identity() camera.Identity { return s.Snap.Identity }
+func (s *Session) Identity() camera.Identity { return s.snap.Identity }
 
 // PlanAll plans every step against the current snapshot; the same secrets
 // are used when the steps are applied.
@@ -290,7 +312,7 @@ func (s *Session) PlanAll() ([]*steps.Plan, error) {
 	var plans []*steps.Plan
 	var errs []error
 	for _, st := range steps.All() {
-		p, err := s.Engine.PlanStep(st, s.Snap)
+		p, err := s.engine.PlanStep(st, s.snap)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("step %d (%s): %w", st.Info().Number, st.Info().ID, err))
 			continue
@@ -316,12 +338,12 @@ func (s *Session) ApplyAll(ctx context.Context) error {
 }
 
 // PlanStep plans one step against the current snapshot.
-func (s *Session) PlanStep(st steps.Step) (*steps.Plan, error) { return s.Engine.PlanStep(st, s.Snap) }
+func (s *Session) PlanStep(st steps.Step) (*steps.Plan, error) { return s.engine.PlanStep(st, s.snap) }
 
 // PlanTentative plans one step for the installer to confirm: its secrets
 // (from pending, else generated) join the run only when the plan is applied.
 func (s *Session) PlanTentative(st steps.Step, pending map[steps.SecretName]secret.Secret) (*steps.Plan, error) {
-	return s.Engine.PlanTentative(st, s.Snap, pending)
+	return s.engine.PlanTentative(st, s.snap, pending)
 }
 
 // ApplyStep applies exactly plan (the one shown to the installer; nil plans
@@ -333,7 +355,7 @@ func (s *Session) ApplyStep(ctx context.Context, st steps.Step, plan *steps.Plan
 
 func (s *Session) applyStep(ctx context.Context, st steps.Step, plan *steps.Plan, skip string) error {
 	info := st.Info()
-	before := st.Check(s.Snap)
+	before := st.Check(s.snap)
 	rec := report.HandoverStep{
 		Step: info.Number, ID: info.ID, Title: info.Title, Menu: info.MenuPath,
 		Before: report.Finding{Status: string(before.Status), Detail: before.Detail}, At: time.Now().UTC(),
@@ -345,15 +367,15 @@ func (s *Session) applyStep(ctx context.Context, st steps.Step, plan *steps.Plan
 	}
 	if plan == nil {
 		var err error
-		if plan, err = s.Engine.PlanStep(st, s.Snap); err != nil {
+		if plan, err = s.engine.PlanStep(st, s.snap); err != nil {
 			return fmt.Errorf("step %d (%s): %w", info.Number, info.Title, err)
 		}
 	}
-	snap, after, err := s.Engine.Apply(ctx, st, s.Snap, plan)
+	snap, after, err := s.engine.Apply(ctx, st, s.snap, plan)
 	if err != nil {
 		return err
 	}
-	s.Snap = snap
+	s.snap = snap
 	rec.Changes, rec.Answer = plan.Lines(), plan.Answer
 	rec.After = report.Finding{Status: string(after.Status), Detail: after.Detail}
 	s.record(rec)
@@ -361,7 +383,7 @@ func (s *Session) applyStep(ctx context.Context, st steps.Step, plan *steps.Plan
 }
 
 func (s *Session) record(rec report.HandoverStep) {
-	for i, r := range s.Results {
+	for i, r := range s.results {
 		if r.Step == rec.Step {
 			// A resumed run keeps what the first attempt found and changed.
 			if r.Before.Status != "" {
@@ -370,18 +392,18 @@ func (s *Session) record(rec report.HandoverStep) {
 			if len(rec.Changes) == 0 {
 				rec.Changes = r.Changes
 			}
-			s.Results[i] = rec
+			s.results[i] = rec
 			return
 		}
 	}
-	s.Results = append(s.Results, rec)
+	s.results = append(s.results, rec)
 }
 
 // fileBase names the output files after the camera (serial, else address).
 func (s *Session) fileBase() string {
-	name := s.Snap.Identity.Serial
+	name := s.snap.Identity.Serial
 	if name == "" {
-		name = s.Engine.Client.Host()
+		name = s.engine.Client.Host()
 	}
 	return SafeName(name)
 }
@@ -396,27 +418,27 @@ func (s *Session) saveSecretsAhead(_ context.Context, p *steps.Plan) error {
 // Finish stores, reboots when needed, verifies every step again from a
 // fresh snapshot, runs the backup, and writes the report.
 func (s *Session) Finish(ctx context.Context) (Files, error) {
-	snap, err := s.Engine.Finish(ctx, s.Snap)
+	snap, err := s.engine.Finish(ctx, s.snap)
 	if err != nil {
 		return s.files, s.redact(err)
 	}
-	s.Snap = snap
+	s.snap = snap
 	if err := s.Backup(ctx); err != nil {
 		return s.files, s.redact(err)
 	}
-	findings := steps.CheckAll(s.Snap)
+	findings := steps.CheckAll(s.snap)
 	for i, st := range steps.All() {
 		info := st.Info()
 		found := false
-		for j := range s.Results {
-			if s.Results[j].Step == info.Number {
+		for j := range s.results {
+			if s.results[j].Step == info.Number {
 				found = true
-				if s.Results[j].Skipped == "" {
+				if s.results[j].Skipped == "" {
 					after := report.Finding{Status: string(findings[i].Status), Detail: findings[i].Detail}
-					if findings[i].Status == steps.Manual && s.Results[j].Answer != "" {
-						after.Detail = "recorded: " + s.Results[j].Answer
+					if findings[i].Status == steps.Manual && s.results[j].Answer != "" {
+						after.Detail = "recorded: " + s.results[j].Answer
 					}
-					s.Results[j].After = after
+					s.results[j].After = after
 				}
 			}
 		}
@@ -429,7 +451,7 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 	}
 	// The password mxwizard is logged in with has just worked: it is the
 	// admin password on file (an earlier value moves to the previous ones).
-	if err := s.recordSecrets(map[steps.SecretName]secret.Secret{steps.AdminPassword: s.Engine.Password}); err != nil {
+	if err := s.recordSecrets(map[steps.SecretName]secret.Secret{steps.AdminPassword: s.engine.Password}); err != nil {
 		return s.files, s.redact(err)
 	}
 	if err := s.WriteReport(); err != nil {
@@ -442,7 +464,7 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 // Backup downloads the configuration file and writes it encrypted; it
 // proves the file opens again with the passphrase and equals the download.
 func (s *Session) Backup(ctx context.Context) error {
-	data, _, err := s.Engine.Client.DownloadConfig(ctx)
+	data, _, err := s.engine.Client.DownloadConfig(ctx)
 	if err != nil {
 		return err
 	}
@@ -458,17 +480,17 @@ func (s *Session) Backup(ctx context.Context) error {
 		return fmt.Errorf("the backup %s does not match the downloaded configuration", path)
 	}
 	s.files.Backup = path
-	s.Snap.BackupPath = path
+	s.snap.BackupPath = path
 	return nil
 }
 
 // Handover builds the report.
 func (s *Session) Handover() *report.Handover {
-	id := s.Snap.Identity
+	id := s.snap.Identity
 	return &report.Handover{
-		Camera: s.opts.Camera.Address, AddressAfter: s.Engine.Client.Address(),
-		Model: id.Model, Serial: id.Serial, Firmware: id.Firmware, Certificate: s.Engine.Client.Fingerprint(),
-		Started: s.Start, Finished: time.Now().UTC(), Requests: s.Engine.Requests(), Steps: s.Results,
+		Camera: s.opts.Camera.Address, AddressAfter: s.engine.Client.Address(),
+		Model: id.Model, Serial: id.Serial, Firmware: id.Firmware, Certificate: s.engine.Client.Fingerprint(),
+		Started: s.Start, Finished: time.Now().UTC(), Requests: s.engine.Requests(), Steps: s.results,
 		VMS: checklist(steps.VMSChecklist, s.opts.Profile.VMS), NAS: checklist(steps.NASChecklist, s.opts.Profile.NAS),
 		Backup: filepath.Base(s.files.Backup), Secrets: filepath.Base(s.files.Secrets), Tool: s.opts.Tool,
 	}
@@ -515,7 +537,7 @@ func (s *Session) Files() Files { return s.files }
 
 // Failed reports whether a step ended failing after the run.
 func (s *Session) Failed() bool {
-	for _, r := range s.Results {
+	for _, r := range s.results {
 		if r.After.Status == string(steps.Fail) || r.After.Status == string(steps.Error) {
 			return true
 		}

@@ -53,7 +53,7 @@ func TestApplyExampleProfileHardensAFactoryCamera(t *testing.T) {
 		t.Fatal(err)
 	}
 	failing := 0
-	for _, f := range steps.CheckAll(s.Snap) {
+	for _, f := range steps.CheckAll(s.snap) {
 		if f.Status == steps.Fail {
 			failing++
 		}
@@ -68,12 +68,12 @@ func TestApplyExampleProfileHardensAFactoryCamera(t *testing.T) {
 	if err != nil {
 		t.Fatalf("finish: %v", err)
 	}
-	for _, r := range s.Results {
+	for _, r := range s.results {
 		if r.After.Status == string(steps.Fail) || r.After.Status == string(steps.Error) {
 			t.Errorf("step %d %s after the run: %s %s", r.Step, r.ID, r.After.Status, r.After.Detail)
 		}
 	}
-	after := s.Engine.Client.Base()
+	after := s.engine.Client.Base()
 	if after.Scheme != "https" || camera.PortOf(after) != srv.Port(8443) {
 		t.Errorf("camera now at %s, want https on the port of 8443", after)
 	}
@@ -128,10 +128,10 @@ func TestApplyExampleProfileHardensAFactoryCamera(t *testing.T) {
 			}
 		}
 	}
-	if n := s.Engine.Requests(); n > 60 {
+	if n := s.engine.Requests(); n > 60 {
 		t.Errorf("the run took %d requests", n)
 	}
-	t.Logf("requests: %d", s.Engine.Requests())
+	t.Logf("requests: %d", s.engine.Requests())
 }
 
 func userPasswords(s backup.Secrets) []secret.Secret {

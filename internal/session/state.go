@@ -39,10 +39,10 @@ type State struct {
 // SaveState writes the state file atomically.
 func (s *Session) SaveState() error {
 	st := State{
-		Camera: s.opts.Camera.Address, AddressNow: s.Engine.Client.Address(), Serial: s.Snap.Identity.Serial,
-		User: s.Engine.Client.User(), SecretsFile: filepath.Base(s.files.Secrets), Updated: time.Now().UTC(), Steps: s.Results, Finished: s.finished,
-		PendingReboot: s.Engine.PendingReboot(), AddressAfterReboot: s.rebootTo,
-		PortOffset: s.Engine.PortOffset, PortOffsetKnown: s.Engine.KnownPortOffset,
+		Camera: s.opts.Camera.Address, AddressNow: s.engine.Client.Address(), Serial: s.snap.Identity.Serial,
+		User: s.engine.Client.User(), SecretsFile: filepath.Base(s.files.Secrets), Updated: time.Now().UTC(), Steps: s.results, Finished: s.finished,
+		PendingReboot: s.engine.PendingReboot(), AddressAfterReboot: s.rebootTo,
+		PortOffset: s.engine.PortOffset, PortOffsetKnown: s.engine.KnownPortOffset,
 	}
 	return WriteState(s.opts.OutDir, st)
 }

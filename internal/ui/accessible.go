@@ -509,7 +509,7 @@ func (f *lineFace) step(i int) (int, error) {
 	p := newStepPage(w, i)
 	p.notice, w.notice = w.notice, ""
 	p.before = w.finding(i)
-	p.qs = steps.Questions(p.info.ID, w.sess.Snap, w.prof)
+	p.qs = steps.Questions(p.info.ID, w.sess.Snapshot(), w.prof)
 	for _, q := range p.qs {
 		if q.Kind == steps.AskSecret {
 			p.secretQs = append(p.secretQs, q)

@@ -105,9 +105,9 @@ type formDoneMsg struct{ id int }
 func sessionOf(s *session.Session) sessionView {
 	return sessionView{
 		identity: s.Identity(),
-		address:  s.Engine.Client.Address(),
-		findings: steps.CheckAll(s.Snap),
-		results:  append([]report.HandoverStep(nil), s.Results...),
+		address:  s.Address(),
+		findings: steps.CheckAll(s.Snapshot()),
+		results:  s.Results(),
 	}
 }
 
@@ -154,7 +154,7 @@ func openSession(ctx context.Context, o session.Options) openedMsg {
 	}
 	msg := openedMsg{sess: s, view: sessionOf(s)}
 	if s.Resumed() {
-		msg.resumed = len(s.Results)
+		msg.resumed = len(s.Results())
 	}
 	return msg
 }

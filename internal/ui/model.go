@@ -253,7 +253,7 @@ func (m *Model) quitView(width int) string {
 	if w.unsaved {
 		parts = append(parts, st.Warn.Render(wrap("Changes not stored to permanent memory are lost at the next reboot.", width)),
 			wrap("The camera keeps running with them until then. Run mxwizard again with the same camera to continue at the step you left: the state file and the encrypted secrets file are in "+w.outDir+".", width))
-		if _, ok := w.sess.Engine.Secrets.Get(steps.AdminPassword); ok && w.busy == "" {
+		if w.sess.HasSecret(steps.AdminPassword) && w.busy == "" {
 			parts = append(parts, wrap("The new admin password is in the encrypted secrets file.", width))
 		}
 	}

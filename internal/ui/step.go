@@ -87,7 +87,7 @@ func (p *stepPage) init() tea.Cmd {
 	w.current = p.idx
 	p.notice, w.notice = w.notice, ""
 	p.before = w.finding(p.idx)
-	p.qs = steps.Questions(p.info.ID, w.sess.Snap, w.prof)
+	p.qs = steps.Questions(p.info.ID, w.sess.Snapshot(), w.prof)
 	p.answers, p.secretQs = nil, nil
 	for _, q := range p.qs {
 		if q.Kind == steps.AskSecret {

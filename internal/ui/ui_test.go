@@ -245,11 +245,11 @@ func TestStepPageShowsTheStepTheMenuPathAndAMaskedPlan(t *testing.T) {
 	d.waitText("Now:")
 	d.expectText("✓ pass")
 	d.neverShown(testAdminPassword)
-	if v, ok := d.m.w.sess.Engine.Secrets.Get(steps.AdminPassword); !ok || v.Reveal() != testAdminPassword {
-		t.Fatal("the typed password is not the run's admin password")
-	}
 	if !fileExists(d.m.w.sess.Files().Secrets) {
 		t.Fatal("no secrets file was written before the password was set")
+	}
+	if sec := secretsOnFile(t, d.m.w.sess.Files().Secrets); sec.AdminPassword.Reveal() != testAdminPassword {
+		t.Fatal("the typed password is not the admin password in the secrets file")
 	}
 }
 
@@ -279,8 +279,8 @@ func TestGeneratedSecretIsShownOnceWithAWarning(t *testing.T) {
 			t.Fatalf("the generated key was shown again:\n%s", scr)
 		}
 	}
-	if got, _ := d.m.w.sess.Engine.Secrets.Get(steps.RecordingKey); got.Reveal() != key {
-		t.Fatal("the generated key is not the run's recording key")
+	if sec := secretsOnFile(t, d.m.w.sess.Files().Secrets); sec.RecordingKey.Reveal() != key {
+		t.Fatal("the generated key is not the recording key in the secrets file")
 	}
 }
 
@@ -511,4 +511,19 @@ func TestFactoryResetNeedsTheSerialNumberTyped(t *testing.T) {
 	if d.m.w.outcomes[1].applied {
 		t.Fatal("the reset was applied without confirming the plan")
 	}
+}
+
+// secretsOnFile opens a secrets file the wizard wrote with the test
+// passphrase.
+func secretsOnFile(t *testing.T, path string) backup.Secrets {
+	t.Helper()
+	data, err := backup.ReadFile(path, secret.New(testPassphrase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec, err := backup.UnmarshalSecrets(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sec
 }
