@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,7 +34,25 @@ type lineUser struct {
 	out     strings.Builder
 	line    strings.Builder
 	since   strings.Builder
+	typed   strings.Builder // the output with the answers as a terminal echoes them
 	prompts []string
+}
+
+// noEcho reports the prompts whose answer a terminal does not echo.
+func noEcho(prompt string) bool {
+	for _, p := range []string{"Camera password", "Backup passphrase", "The same passphrase again", "The same again", "New password", "Encryption key", "MxMessageSystem key", "802.1X password"} {
+		if strings.HasPrefix(prompt, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// transcript is the session as it looks on a terminal.
+func (u *lineUser) transcript() string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.typed.String()
 }
 
 type answerFunc func(prompt, said string) string
@@ -49,6 +68,7 @@ func newLineUser(t *testing.T, answer answerFunc) (*lineUser, io.Reader) {
 func (u *lineUser) Write(p []byte) (int, error) {
 	u.mu.Lock()
 	u.out.Write(p)
+	u.typed.Write(p)
 	u.since.Write(p)
 	var prompt, said string
 	for _, c := range string(p) {
@@ -67,6 +87,12 @@ func (u *lineUser) Write(p []byte) (int, error) {
 	u.mu.Unlock()
 	if prompt != "" {
 		a := u.answer(prompt, said)
+		u.mu.Lock()
+		if a != stopTyping && !noEcho(prompt) {
+			u.typed.WriteString(a) // what a terminal would echo
+		}
+		u.typed.WriteString("\n")
+		u.mu.Unlock()
 		go func() {
 			if a == stopTyping {
 				_ = u.in.Close()
@@ -135,9 +161,9 @@ func runLineFace(t *testing.T, ctx context.Context, opts Options, answer answerF
 // the files are written, as through the full-screen face.
 func TestLineFaceWalksTheDemoToAHardenedCamera(t *testing.T) {
 	t.Parallel()
-	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 0})
-	opts := testOptions(t, srv.URLs()[0].HTTPS)
-	opts.Label = "demo"
+	// On 127.0.0.1, so that the transcript's addresses have one length.
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 0, IP: net.IPv4(127, 0, 0, 1)})
+	opts := screensOptions(t, srv.URLs()[0].HTTPS)
 	res, u, err := runLineFace(t, context.Background(), opts, enterForEverything(400, nil))
 	if err != nil {
 		t.Fatal(err)
@@ -158,6 +184,17 @@ func TestLineFaceWalksTheDemoToAHardenedCamera(t *testing.T) {
 	}
 	if strings.Contains(out, "\x1b") {
 		t.Error("the line face printed escape sequences")
+	}
+	// docs/screens/accessible-transcript.txt is this session as a terminal
+	// shows it (-update rewrites it).
+	got := normalizeScreen(u.transcript())
+	path := filepath.Join("..", "..", "docs", "screens", "accessible-transcript.txt")
+	if updateScreens() {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	} else if want, err := os.ReadFile(path); err != nil || string(want) != got {
+		t.Errorf("docs/screens/accessible-transcript.txt differs from the line face's session (run go test ./internal/ui -run 'TestScreensMatchTheDocs|TestLineFaceWalks' -update): %v", err)
 	}
 	// A fresh read-only check at the address the camera answers on now.
 	c, err := camera.New(camera.Options{Address: res.AddressAfter, Password: secret.New(camera.FactoryPassword), Known: opts.Known})

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"net"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -72,10 +74,11 @@ func (r *screenRecorder) busyNow() string {
 // no step failing, and backup, secrets file and report exist.
 func TestDemoWalksAll22StepsToAHardenedCamera(t *testing.T) {
 	t.Parallel()
-	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 0})
+	// On 127.0.0.1, so that the summary captured for docs/screens has
+	// addresses of one length.
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 0, IP: net.IPv4(127, 0, 0, 1)})
 	addr := srv.URLs()[0].HTTPS
-	opts := testOptions(t, addr)
-	opts.Label = "demo"
+	opts := screensOptions(t, addr)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	rec := &screenRecorder{m: New(ctx, opts), secret: testAdminPassword}
@@ -119,13 +122,18 @@ func TestDemoWalksAll22StepsToAHardenedCamera(t *testing.T) {
 
 	scr := next()
 	visited := map[int]bool{}
+	summary, finish := "", ""
 	for done := false; !done; {
 		flat := flatten(scr)
+		if strings.Contains(flat, "› 1. Store, verify and write the files") {
+			finish = scr
+		}
 		switch {
 		case strings.Contains(flat, "Summary") && strings.Contains(flat, "Final check of the 22 steps"):
 			if !strings.Contains(flat, "Done: the camera is hardened") {
 				t.Errorf("the summary does not say the camera is hardened:\n%s", scr)
 			}
+			summary = scr
 			act("enter")
 			done = true
 			continue
@@ -182,6 +190,17 @@ func TestDemoWalksAll22StepsToAHardenedCamera(t *testing.T) {
 	}
 	if len(visited) != 22 {
 		t.Errorf("visited %d of the 22 steps: %v", len(visited), visited)
+	}
+	// docs/screens holds these two screens (-update rewrites them).
+	for name, scr := range map[string]string{"finish-80x24.txt": finish, "summary-80x24.txt": summary} {
+		golden := filepath.Join("..", "..", "docs", "screens", name)
+		if got := normalizeScreen(scr); updateScreens() {
+			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		} else if want, err := os.ReadFile(golden); err != nil || string(want) != got {
+			t.Errorf("docs/screens/%s differs from the wizard's screen (-update rewrites it):\n%s", name, got)
+		}
 	}
 	for _, f := range []string{res.Files.Backup, res.Files.Secrets, res.Files.Report} {
 		if f == "" || !fileExists(f) {
