@@ -16,18 +16,24 @@ import (
 	"github.com/mxwizard/mxwizard/internal/steps"
 )
 
-// runOnce is one `mxwizard apply` of the example profile: open, apply every
-// step, finish.
-func runOnce(ctx context.Context, addr, out string, known *camera.KnownCameras, pass secret.Secret) (*Session, error) {
+// openExample opens a run of the example profile with the factory password,
+// as the sweeps' runs do.
+func openExample(ctx context.Context, addr, out string, known *camera.KnownCameras, pass secret.Secret) (*Session, error) {
 	prof, err := profile.Parse(profile.Example())
 	if err != nil {
 		return nil, err
 	}
-	s, err := Open(ctx, Options{
+	return Open(ctx, Options{
 		Camera:  camera.Options{Address: addr, Password: secret.New(camera.FactoryPassword), Known: known, AcceptNew: true, Timeout: 5 * time.Second, Retries: 2},
 		Profile: prof, OutDir: out, Passphrase: pass, Generate: generate,
 		PollInterval: 20 * time.Millisecond, BootTimeout: 10 * time.Second,
 	})
+}
+
+// runOnce is one `mxwizard apply` of the example profile: open, apply every
+// step, finish.
+func runOnce(ctx context.Context, addr, out string, known *camera.KnownCameras, pass secret.Secret) (*Session, error) {
+	s, err := openExample(ctx, addr, out, known, pass)
 	if err != nil {
 		return nil, err
 	}
@@ -43,15 +49,7 @@ func runOnce(ctx context.Context, addr, out string, known *camera.KnownCameras, 
 // sets typed or generated anew in the wizard (as "Redo step N", generate,
 // does), applied exactly as shown, then the finish.
 func runWizardPath(ctx context.Context, addr, out string, known *camera.KnownCameras, pass secret.Secret) (*Session, error) {
-	prof, err := profile.Parse(profile.Example())
-	if err != nil {
-		return nil, err
-	}
-	s, err := Open(ctx, Options{
-		Camera:  camera.Options{Address: addr, Password: secret.New(camera.FactoryPassword), Known: known, AcceptNew: true, Timeout: 5 * time.Second, Retries: 2},
-		Profile: prof, OutDir: out, Passphrase: pass, Generate: generate,
-		PollInterval: 20 * time.Millisecond, BootTimeout: 10 * time.Second,
-	})
+	s, err := openExample(ctx, addr, out, known, pass)
 	if err != nil {
 		return nil, err
 	}
