@@ -191,6 +191,18 @@ func (s *Session) recordSecrets(values map[steps.SecretName]secret.Secret) error
 	if err := backup.WriteFile(path, data, s.opts.Passphrase); err != nil {
 		return err
 	}
+	// The file is what saves the customer when a password is lost: it
+	// counts as saved only once it opens again with the passphrase and
+	// holds every value just put in.
+	back, err := readSecretsFile(path, s.opts.Passphrase)
+	if err != nil {
+		return fmt.Errorf("the secrets file just written does not open again: %w", err)
+	}
+	for name, v := range merged {
+		if got, ok := back.values[name]; !ok || !got.Equal(v) {
+			return fmt.Errorf("the secrets file %s does not read back what was written (%s): nothing more is written to the camera", path, name.Label())
+		}
+	}
 	s.file = onFile{exists: true, values: merged, groups: groups, previous: previous, header: sec}
 	s.files.Secrets = path
 	return nil

@@ -86,14 +86,6 @@ func (g *Secrets) Keep(name SecretName, v secret.Secret) {
 	g.kept[name] = v
 }
 
-// Kept returns the value an earlier run set, if one was offered with Keep.
-func (g *Secrets) Kept(name SecretName) (secret.Secret, bool) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	v, ok := g.kept[name]
-	return v, ok
-}
-
 // Set records a secret chosen elsewhere (typed by the installer).
 func (g *Secrets) Set(name SecretName, v secret.Secret) {
 	g.mu.Lock()
