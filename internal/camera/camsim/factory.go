@@ -43,8 +43,9 @@ const (
 	groupUndefined = "undefined" // no rights; users of a deleted group land here
 )
 
-// realismSections are sections whose names are CONFIRMED (camera-facts.md
-// §2) but which mxwizard never reads or writes, so they are not in
+// realismSections are sections whose names are CONFIRMED (mxbackup and
+// mxrestore read them from real cameras, docs/protocol.md) but which
+// mxwizard never reads or writes, so they are not in
 // internal/camera/keys.go. They give the simulated file a realistic shape;
 // their content is harmless and accepted as written.
 var realismSections = []struct {
