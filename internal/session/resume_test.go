@@ -153,3 +153,37 @@ func TestResumeAfterAFactoryResetTriesTheFactoryPassword(t *testing.T) {
 	}
 	assertSecretsTruth(t, ctx, cam, s.engine.Client.Address(), out, known, o.Passphrase)
 }
+
+// TestResumeOverPlainHTTPNeverOffersThePasswordOnFile: over http:// no
+// certificate proves which camera answers, so a resume tries only the
+// password given; the one on file is not sent, and the error says how to
+// give it.
+func TestResumeOverPlainHTTPNeverOffersThePasswordOnFile(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cam, plain, _ := camsimtest.New(t)
+	out := t.TempDir()
+	o := resumeOptions(t, plain.URL, out, camera.NewKnownCamerasInMemory())
+	o.Camera.AllowPlainHTTP = true
+	interruptedRun(t, ctx, o, 3) // the admin password is changed
+	logins := func() (ok, refused int) {
+		for _, e := range camera.ParseWebLog([]byte(cam.WebLog())) {
+			switch {
+			case e.Status == 401 && e.User != "":
+				refused++
+			case e.Status == 200 && e.User != "":
+				ok++
+			}
+		}
+		return ok, refused
+	}
+	okBefore, refusedBefore := logins()
+	_, err := Open(ctx, o) // the factory password again
+	if err == nil || !strings.Contains(err.Error(), "does not try the one on file") {
+		t.Fatalf("resume over plain HTTP: %v", err)
+	}
+	okAfter, refusedAfter := logins()
+	if okAfter != okBefore || refusedAfter-refusedBefore > 1 {
+		t.Fatalf("logins during the resume: %d accepted, %d refused; want none accepted and one refused", okAfter-okBefore, refusedAfter-refusedBefore)
+	}
+}

@@ -241,9 +241,16 @@ func (s *Session) resume(ctx context.Context, st State) error {
 	}
 	s.engine.PortOffset, s.engine.KnownPortOffset = st.PortOffset, st.PortOffsetKnown
 	var lastErr error
-	refused := false
+	refused, plainSkipped := false, false
 	for _, addr := range addrs {
-		for _, pw := range passwords {
+		for i, pw := range passwords {
+			if i > 0 && strings.HasPrefix(addr, "http://") {
+				// Over plain HTTP no certificate proves that this is the
+				// camera of the state: the password on file (or the factory
+				// one) is never offered to it.
+				plainSkipped = true
+				break
+			}
 			o := s.opts.Camera
 			o.Address, o.Password, o.AcceptNew = addr, pw, false
 			client, err := camera.New(o)
@@ -281,6 +288,9 @@ func (s *Session) resume(ctx context.Context, st State) error {
 		}
 	}
 	if refused {
+		if plainSkipped {
+			return fmt.Errorf("resume: the camera refused the password given; over plain HTTP mxwizard does not try the one on file (no certificate proves which camera answers): read it with mxwizard backup decrypt and give it with --password-file: %w", lastErr)
+		}
 		return fmt.Errorf("resume: the camera refused the password given%s: %w", map[bool]string{true: " and the one on file", false: ""}[len(passwords) > 1], lastErr)
 	}
 	return fmt.Errorf("resume: the camera answers on none of %s: %w", strings.Join(addrs, ", "), lastErr)
