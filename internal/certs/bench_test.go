@@ -8,7 +8,7 @@ import (
 // BenchmarkGenerateKey measures each key type, for the spinner decision.
 // RSA times vary widely between runs: use -benchtime=20x or more.
 func BenchmarkGenerateKey(b *testing.B) {
-	for _, kt := range KeyTypes() {
+	for _, kt := range keyTypes() {
 		b.Run(string(kt), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := GenerateKey(kt); err != nil {

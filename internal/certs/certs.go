@@ -41,8 +41,8 @@ const (
 // DefaultKeyType is used when no key type was chosen, for compatibility.
 const DefaultKeyType = RSA2048
 
-// KeyTypes lists the key types in the order a menu should offer them.
-func KeyTypes() []KeyType { return []KeyType{RSA2048, RSA4096, ECDSAP256} }
+// keyTypes lists the key types in the order a menu should offer them.
+func keyTypes() []KeyType { return []KeyType{RSA2048, RSA4096, ECDSAP256} }
 
 // ParseKeyType reads a key type as typed on the command line or in a
 // configuration file, ignoring case and surrounding space.

@@ -52,12 +52,12 @@ func TestParseKeyType(t *testing.T) {
 		})
 	}
 	t.Run("every listed key type parses back to itself", func(t *testing.T) {
-		for _, kt := range KeyTypes() {
+		for _, kt := range keyTypes() {
 			if got, err := ParseKeyType(string(kt)); err != nil || got != kt {
 				t.Errorf("ParseKeyType(%q) = %q, %v", kt, got, err)
 			}
 		}
-		if KeyTypes()[0] != DefaultKeyType {
+		if keyTypes()[0] != DefaultKeyType {
 			t.Errorf("the default %q is not offered first", DefaultKeyType)
 		}
 	})

@@ -109,8 +109,8 @@ func TestOpenSSLReadsTheSelfSignedBundle(t *testing.T) {
 
 			fp := mustOpenSSL(t, "x509", "-in", path, "-noout", "-fingerprint", "-sha256")
 			_, got, ok := strings.Cut(strings.TrimSpace(fp), "Fingerprint=")
-			if !ok || got != p.Fingerprint() {
-				t.Errorf("openssl fingerprint %q, Fingerprint() %q", strings.TrimSpace(fp), p.Fingerprint())
+			if !ok || got != p.fingerprint() {
+				t.Errorf("openssl fingerprint %q, Fingerprint() %q", strings.TrimSpace(fp), p.fingerprint())
 			}
 
 			// pkey reads the key out of the same file; -pubout and -check
@@ -317,8 +317,8 @@ func TestImportsWhatOpenSSLWrites(t *testing.T) {
 			if len(tt.want) == 0 && len(warnings) != tt.wantWarn {
 				t.Errorf("warnings = %q, want %d", warnings, tt.wantWarn)
 			}
-			if fp := mustOpenSSL(t, "x509", "-in", filepath.Join(dir, "cert.pem"), "-noout", "-fingerprint", "-sha256"); !strings.HasSuffix(strings.TrimSpace(fp), "="+p.Fingerprint()) {
-				t.Errorf("openssl fingerprint %q, Fingerprint() %q", strings.TrimSpace(fp), p.Fingerprint())
+			if fp := mustOpenSSL(t, "x509", "-in", filepath.Join(dir, "cert.pem"), "-noout", "-fingerprint", "-sha256"); !strings.HasSuffix(strings.TrimSpace(fp), "="+p.fingerprint()) {
+				t.Errorf("openssl fingerprint %q, Fingerprint() %q", strings.TrimSpace(fp), p.fingerprint())
 			}
 		})
 	}

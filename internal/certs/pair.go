@@ -36,7 +36,7 @@ type Pair struct {
 // The order is our choice, kept here so it can be corrected from a real
 // camera: no public source states the order the camera expects. Certificate
 // first is the order TLS servers that read one combined file commonly
-// accept, and the order the chain is sent on the wire; ParsePEMBundle
+// accept, and the order the chain is sent on the wire; parsePEMBundle
 // accepts any order. PKCS#8 is what the public MOBOTIX tool (Keyfactor's
 // orchestrator, tested on MX-V7.3.5.35) uploads for RSA and ECDSA keys;
 // note that it uploads the key as a separate file, httpd_privkey.pem, with
@@ -76,9 +76,9 @@ func (p *Pair) KeyPEM() ([]byte, error) {
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
 }
 
-// Fingerprint is the SHA-256 fingerprint of the certificate (not of the
+// fingerprint is the SHA-256 fingerprint of the certificate (not of the
 // chain), formatted as FingerprintSHA256 does; "" without a certificate.
-func (p *Pair) Fingerprint() string {
+func (p *Pair) fingerprint() string {
 	if p == nil || p.Cert == nil {
 		return ""
 	}
@@ -103,9 +103,9 @@ func FingerprintSHA256(der []byte) string {
 	return b.String()
 }
 
-// TLSCertificate is the pair as crypto/tls serves it: certificate, then
+// tlsCertificate is the pair as crypto/tls serves it: certificate, then
 // chain, with the private key.
-func (p *Pair) TLSCertificate() tls.Certificate {
+func (p *Pair) tlsCertificate() tls.Certificate {
 	var ders [][]byte
 	for _, c := range p.certificates() {
 		ders = append(ders, c.Raw)
@@ -135,14 +135,14 @@ func (p Pair) Format(f fmt.State, _ rune) {
 	_, _ = f.Write([]byte(p.String()))
 }
 
-// ParsePEMBundle reads a single PEM file holding a private key and its
+// parsePEMBundle reads a single PEM file holding a private key and its
 // certificate chain, in any order, as the camera stores it and as many
 // tools export it. Text between blocks (openssl's "Bag Attributes", or
 // `-text` dumps) is ignored; "EC PARAMETERS" blocks are skipped. The leaf is
 // the certificate whose public key matches the key (the first certificate
 // if none does, for Validate to report); the others become Chain, ordered
 // from the leaf's issuer upwards.
-func ParsePEMBundle(data []byte) (*Pair, error) {
+func parsePEMBundle(data []byte) (*Pair, error) {
 	certs, keys, err := parsePEM(data)
 	if err != nil {
 		return nil, err
@@ -163,7 +163,7 @@ func ParsePEMBundle(data []byte) (*Pair, error) {
 
 // ImportPair reads a certificate file (the certificate, optionally followed
 // by intermediates) and a separate key file, as a CA or openssl hands them
-// out. It accepts the same block types as ParsePEMBundle.
+// out. It accepts the same block types as parsePEMBundle.
 func ImportPair(certPEM, keyPEM []byte) (*Pair, error) {
 	certs, keysInCertFile, err := parsePEM(certPEM)
 	if err != nil {

@@ -74,7 +74,7 @@ func TestBundleRoundTrip(t *testing.T) {
 			if first, _ := pem.Decode(bundle); !bytes.Equal(first.Bytes, tt.pair.Cert.Raw) {
 				t.Fatal("the bundle does not start with the camera's own certificate")
 			}
-			back, err := ParsePEMBundle(bundle)
+			back, err := parsePEMBundle(bundle)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,12 +105,12 @@ func assertSamePair(t *testing.T, got, want *Pair) {
 	if got.Key == nil || !publicKeysEqual(got.Key.Public(), want.Key.Public()) {
 		t.Error("the key that came back is not the key that went in")
 	}
-	if got.Fingerprint() != want.Fingerprint() {
-		t.Errorf("fingerprint changed: %s, want %s", got.Fingerprint(), want.Fingerprint())
+	if got.fingerprint() != want.fingerprint() {
+		t.Errorf("fingerprint changed: %s, want %s", got.fingerprint(), want.fingerprint())
 	}
 }
 
-func TestParsePEMBundleAcceptsWhatToolsWrite(t *testing.T) {
+func TestPEMBundleParsingAcceptsWhatToolsWrite(t *testing.T) {
 	leaf, inter, root := testChain(t)
 	selfEC := makeCert(t, certSpec{})
 	unrelated := makeCA(t, p384Key(), "Unrelated CA", nil, nil)
@@ -144,7 +144,7 @@ func TestParsePEMBundleAcceptsWhatToolsWrite(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParsePEMBundle(tt.in)
+			got, err := parsePEMBundle(tt.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -153,7 +153,7 @@ func TestParsePEMBundleAcceptsWhatToolsWrite(t *testing.T) {
 	}
 
 	t.Run("a key matching no certificate leaves the first as leaf for Validate to report", func(t *testing.T) {
-		got, err := ParsePEMBundle(join(certPEM(selfEC), pkcs1))
+		got, err := parsePEMBundle(join(certPEM(selfEC), pkcs1))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +166,7 @@ func TestParsePEMBundleAcceptsWhatToolsWrite(t *testing.T) {
 	})
 }
 
-func TestParsePEMBundleErrors(t *testing.T) {
+func TestPEMBundleParsingErrors(t *testing.T) {
 	leaf := makeCert(t, certSpec{})
 	key := pkcs8PEM(t, ecKey())
 	secretLines := append(keyPEMBodyLines(t, key), keyPEMBodyLines(t, pkcs8PEM(t, otherECKey()))...)
@@ -223,9 +223,9 @@ func TestParsePEMBundleErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := ParsePEMBundle(tt.in)
+			p, err := parsePEMBundle(tt.in)
 			if err == nil || p != nil {
-				t.Fatalf("ParsePEMBundle succeeded, want an error containing %q", tt.want)
+				t.Fatalf("parsePEMBundle succeeded, want an error containing %q", tt.want)
 			}
 			msg := err.Error()
 			for _, line := range secretLines {
@@ -288,10 +288,10 @@ func TestFingerprintSHA256(t *testing.T) {
 	t.Run("a pair's fingerprint is its leaf's, not its chain's", func(t *testing.T) {
 		leaf, inter, _ := testChain(t)
 		p := &Pair{Cert: leaf, Chain: []*x509.Certificate{inter}, Key: rsaKey()}
-		if p.Fingerprint() != FingerprintSHA256(leaf.Raw) || p.Fingerprint() == FingerprintSHA256(inter.Raw) {
+		if p.fingerprint() != FingerprintSHA256(leaf.Raw) || p.fingerprint() == FingerprintSHA256(inter.Raw) {
 			t.Fatal("Fingerprint does not follow the leaf")
 		}
-		if (&Pair{}).Fingerprint() != "" || (*Pair)(nil).Fingerprint() != "" {
+		if (&Pair{}).fingerprint() != "" || (*Pair)(nil).fingerprint() != "" {
 			t.Fatal("a pair without a certificate has a fingerprint")
 		}
 	})
@@ -299,7 +299,7 @@ func TestFingerprintSHA256(t *testing.T) {
 
 func TestTLSCertificateServesTheChain(t *testing.T) {
 	leaf, inter, root := testChain(t)
-	tc := (&Pair{Cert: leaf, Chain: []*x509.Certificate{inter, root}, Key: rsaKey()}).TLSCertificate()
+	tc := (&Pair{Cert: leaf, Chain: []*x509.Certificate{inter, root}, Key: rsaKey()}).tlsCertificate()
 	if len(tc.Certificate) != 3 || !bytes.Equal(tc.Certificate[0], leaf.Raw) || !bytes.Equal(tc.Certificate[1], inter.Raw) || !bytes.Equal(tc.Certificate[2], root.Raw) {
 		t.Fatal("the TLS certificate does not hold leaf, intermediate and root in that order")
 	}
@@ -359,7 +359,7 @@ func TestPairNeverPrintsItsKey(t *testing.T) {
 					}
 				}
 			}
-			if !strings.Contains(outputs[0], p.Fingerprint()) || !strings.Contains(outputs[0], "cam.example.com") {
+			if !strings.Contains(outputs[0], p.fingerprint()) || !strings.Contains(outputs[0], "cam.example.com") {
 				t.Fatalf("%%v of a pair = %q, want its subject and fingerprint", outputs[0])
 			}
 		})

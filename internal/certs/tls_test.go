@@ -51,7 +51,7 @@ func TestGeneratedPairServesHTTPS(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err = ParsePEMBundle(bundle)
+			p, err = parsePEMBundle(bundle)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -64,7 +64,7 @@ func TestGeneratedPairServesHTTPS(t *testing.T) {
 				return getBody(client, srv.URL)
 			}
 
-			if body, err := get(pinnedClient(p.Fingerprint())); err != nil || body != "#read::camera" {
+			if body, err := get(pinnedClient(p.fingerprint())); err != nil || body != "#read::camera" {
 				t.Fatalf("pinned client: %q, %v", body, err)
 			}
 
@@ -106,7 +106,7 @@ func serveHTTPS(t *testing.T, p *Pair) *httptest.Server {
 		_, _ = io.WriteString(w, "#read::camera")
 	}))
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{p.TLSCertificate()}, MinVersion: tls.VersionTLS12}
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{p.tlsCertificate()}, MinVersion: tls.VersionTLS12}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	if !strings.HasPrefix(srv.URL, "https://127.0.0.1:") {
