@@ -145,6 +145,12 @@ func auditOne(ctx context.Context, addr string, o camera.Options) report.AuditCa
 	defer client.Close()
 	eng := &steps.Engine{Client: client, Password: o.Password}
 	snap, err := eng.Snapshot(ctx, true)
+	if err == nil {
+		// What the camera does, not only what its configuration says:
+		// two anonymous GETs (robots.txt, the live image); the challenge
+		// the first request got is already in the snapshot.
+		snap, err = eng.ObserveEffects(ctx, snap)
+	}
 	res.Requests = client.Requests()
 	if err != nil {
 		res.Error = secret.Redact(err.Error(), o.Password)

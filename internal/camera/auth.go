@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,10 +26,11 @@ type authTransport struct {
 	anonymous  bool
 	count      *atomic.Int64
 
-	mu     sync.Mutex
-	scheme string // "", "basic" or "digest"
-	chal   *digest.Challenge
-	nc     int
+	mu      sync.Mutex
+	scheme  string // "", "basic" or "digest"
+	chal    *digest.Challenge
+	nc      int
+	offered []string // the schemes of the latest 401 challenge, sorted
 }
 
 // insecureError stops a Basic login over plain HTTP.
@@ -84,6 +86,9 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		sentScheme, _, _ = strings.Cut(a, " ")
 	}
 	chal, scheme := parseChallenges(resp.Header)
+	t.mu.Lock()
+	t.offered = offeredSchemes(resp.Header)
+	t.mu.Unlock()
 	stale := scheme == "digest" && chal != nil && chal.Stale
 	if scheme == "" || (sentScheme == scheme && !stale) {
 		return resp, nil
@@ -155,6 +160,24 @@ func (t *authTransport) authorize(req *http.Request) (*http.Request, error) {
 		out.Header.Set("Authorization", cred.String())
 	}
 	return out, nil
+}
+
+// offeredSchemes lists the schemes a 401 answer offers (basic, digest),
+// sorted: the camera's own word on which logins it takes.
+func offeredSchemes(h http.Header) []string {
+	var out []string
+	for _, v := range h.Values("WWW-Authenticate") {
+		for _, part := range strings.Split(v, ",") {
+			word := strings.ToLower(strings.TrimSpace(part))
+			for _, s := range []string{"basic", "digest"} {
+				if (word == s || strings.HasPrefix(word, s+" ")) && !slices.Contains(out, s) {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // parseChallenges prefers Digest over Basic when the camera offers both.

@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -176,6 +177,38 @@ func (c *Client) LocalIP() net.IP {
 func (c *Client) ForgetAuthentication() {
 	c.auth.forgetChallenge()
 	c.hc.CloseIdleConnections()
+}
+
+// OfferedSchemes are the login schemes (basic, digest) the camera offered
+// in the latest 401 challenge this client saw: what the camera accepts, as
+// opposed to what its configuration says. Nil before any challenge.
+func (c *Client) OfferedSchemes() []string {
+	c.auth.mu.Lock()
+	defer c.auth.mu.Unlock()
+	return slices.Clone(c.auth.offered)
+}
+
+// Anonymous fetches path without credentials (as anybody on the network
+// would) and returns the status and the start of the body: how effect
+// checks see robots.txt and what public access exposes. It is read-only and
+// never sends a password.
+func (c *Client) Anonymous(ctx context.Context, path string) (int, []byte, error) {
+	o := c.opts
+	o.Address = c.Address()
+	o.Password = secret.Secret{}
+	o.AcceptNew, o.ConfirmNew = false, nil
+	anon, err := New(o)
+	if err != nil {
+		return 0, nil, err
+	}
+	anon.auth.anonymous = true
+	defer anon.Close()
+	resp, body, err := anon.do(ctx, "read "+path+" without login", http.MethodGet, path, nil, nil)
+	c.requests.Add(anon.Requests())
+	if resp != nil {
+		return resp.StatusCode, body, nil
+	}
+	return 0, nil, err
 }
 
 // Known is the trust-on-first-use store the client uses.

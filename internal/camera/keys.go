@@ -20,6 +20,7 @@ const (
 	PathControl      = "/control/control"           // CONFIRMED (doc/tool)
 	PathMedia        = "/config/camera/media"       // CONFIRMED (tool, MOBOTIX 7): certificate slot
 	PathRobots       = "/robots.txt"                // standard
+	PathImage        = "/record/current.jpg"        // PROVISIONAL: the live image, public by factory default
 	PathWebLog       = "/admin/logfile"             // PROVISIONAL: web server log, ?type=webserver
 	CertFileName     = "httpd_cert.pem"             // CONFIRMED (tool)
 	CertFieldName    = "some_file"                  // CONFIRMED (tool)

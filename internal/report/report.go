@@ -43,8 +43,8 @@ type Audit struct {
 // Outcome is what an audit found, as facts; the command turns it into an
 // exit status.
 type Outcome struct {
-	// Failing is the number of cameras with a check that fails (or could
-	// not run).
+	// Failing is the number of cameras with a check that fails, that the
+	// firmware does not honour (unsupported), or that could not run.
 	Failing int
 	// Unchecked is the number of cameras that could not be checked at all.
 	Unchecked int
@@ -65,7 +65,7 @@ func (o *Outcome) add(c AuditCamera) {
 		return
 	}
 	for _, ch := range c.Checks {
-		if ch.Status == "fail" || ch.Status == "error" {
+		if ch.Status == "fail" || ch.Status == "error" || ch.Status == "unsupported" {
 			o.Failing++
 			return
 		}

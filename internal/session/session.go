@@ -545,10 +545,12 @@ func (s *Session) WriteReport() error {
 // Files returns the paths written so far.
 func (s *Session) Files() Files { return s.files }
 
-// Failed reports whether a step ended failing after the run.
+// Failed reports whether a step ended not done after the run: failing,
+// unsupported by this firmware (the camera did not do what was written),
+// or not checkable.
 func (s *Session) Failed() bool {
 	for _, r := range s.results {
-		if r.After.Status == string(steps.Fail) || r.After.Status == string(steps.Error) {
+		if r.After.Status == string(steps.Fail) || r.After.Status == string(steps.Error) || r.After.Status == string(steps.Unsupported) {
 			return true
 		}
 	}

@@ -4,7 +4,9 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -380,8 +382,20 @@ func (publicAccess) Info() Info {
 	}
 }
 
-func (publicAccess) Check(s *Snapshot) Finding {
+func (p publicAccess) Check(s *Snapshot) Finding {
 	pub := splitList(s.Value(camera.SecAccess, camera.KeyPublic))
+	if e := s.Effects; e != nil && e.PublicStatus != 0 {
+		switch {
+		case e.PublicStatus == http.StatusUnauthorized && len(pub) == 0:
+			return pass("nothing is public: the live image asks for a login (checked without one)")
+		case e.PublicStatus == http.StatusUnauthorized:
+			return fail("public without login: %s (the live image itself asks for a login)", strings.Join(pub, ", "))
+		case e.PublicStatus == http.StatusOK && len(pub) == 0:
+			return notHonoured(p.Info(), camera.SecAccess+"/"+camera.KeyPublic+" is empty", "the live image is still served without a login", "remove every tick in the Public Access row")
+		case e.PublicStatus == http.StatusOK:
+			return fail("public without login: %s (the live image is served to anybody)", strings.Join(pub, ", "))
+		}
+	}
 	if len(pub) > 0 {
 		return fail("public without login: %s", strings.Join(pub, ", "))
 	}
@@ -416,8 +430,21 @@ func (digestAuth) Info() Info {
 	}
 }
 
-func (digestAuth) Check(s *Snapshot) Finding {
-	if strings.EqualFold(s.Value(camera.SecWebServer, camera.KeyAuthMethod), "digest") {
+func (d digestAuth) Check(s *Snapshot) Finding {
+	set := strings.EqualFold(s.Value(camera.SecWebServer, camera.KeyAuthMethod), "digest")
+	if e := s.Effects; e != nil && len(e.Schemes) > 0 {
+		switch {
+		case e.digestOnly():
+			return pass("Digest authentication only: the camera's challenge offers Digest and no Basic")
+		case set:
+			return notHonoured(d.Info(), camera.SecWebServer+"/"+camera.KeyAuthMethod+"=digest", "the camera still offers "+strings.Join(e.Schemes, " and "), "choose Digest (not Basic, not Auto) as the authentication method")
+		}
+		if slices.Contains(e.Schemes, "digest") {
+			return fail("the camera offers Basic besides Digest (Auto): a client may still send the password Base64-encoded, readable by anyone on the path")
+		}
+		return fail("the camera asks for Basic authentication: passwords travel Base64-encoded, readable by anyone on the path")
+	}
+	if set {
 		return pass("Digest authentication is on")
 	}
 	return fail("the camera asks for Basic authentication: passwords travel Base64-encoded, readable by anyone on the path")
@@ -442,8 +469,18 @@ func (webCrawling) Info() Info {
 	}
 }
 
-func (webCrawling) Check(s *Snapshot) Finding {
-	if s.Value(camera.SecPageOptions, camera.KeyRobots) == "forbid" {
+func (w webCrawling) Check(s *Snapshot) Finding {
+	set := s.Value(camera.SecPageOptions, camera.KeyRobots) == "forbid"
+	if e := s.Effects; e != nil && e.RobotsStatus != 0 {
+		switch {
+		case e.robotsForbidsAll():
+			return pass("robots.txt disallows everything for every crawler (fetched without login)")
+		case set:
+			return notHonoured(w.Info(), camera.SecPageOptions+"/"+camera.KeyRobots+"=forbid", "its robots.txt still lets crawlers in", "forbid web crawling")
+		}
+		return fail("robots.txt lets crawlers in (fetched without login)")
+	}
+	if set {
 		return pass("robots.txt forbids crawling")
 	}
 	return fail("web crawling is allowed")

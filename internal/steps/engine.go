@@ -91,6 +91,10 @@ func (e *Engine) Snapshot(ctx context.Context, withLog bool) (*Snapshot, error) 
 		Certificate:     e.Client.PeerCertificate(),
 		Taken:           time.Now(),
 	}
+	if schemes := e.Client.OfferedSchemes(); schemes != nil {
+		// The challenge the first request of the connection got: free.
+		s.Effects = &Effects{Schemes: schemes}
+	}
 	if e.KnownPortOffset {
 		s.PortOffset = e.PortOffset
 	} else {
@@ -205,6 +209,44 @@ func (e *Engine) PlanTentative(st Step, s *Snapshot, pending map[SecretName]secr
 	return p, e.guardPlainHTTP(p, s)
 }
 
+// observeAfterWrite checks, by its effect, a setting the plan just wrote
+// whose effect this computer can see: the login schemes the camera offers
+// (one request, whose challenge is the observation), robots.txt and the
+// live image without login (one anonymous request each). The verdict of
+// the step is the effect's.
+func (e *Engine) observeAfterWrite(ctx context.Context, s *Snapshot, p *Plan) (*Snapshot, error) {
+	auth := hasParam(p.Params, camera.SecWebServer, camera.KeyAuthMethod)
+	robots := hasParam(p.Params, camera.SecPageOptions, camera.KeyRobots)
+	public := hasParam(p.Params, camera.SecAccess, camera.KeyPublic)
+	if !auth && !robots && !public {
+		return s, nil
+	}
+	eff := &Effects{}
+	if s.Effects != nil {
+		*eff = *s.Effects
+	}
+	var err error
+	if auth {
+		if _, err = e.Client.Identity(ctx); err != nil {
+			return s, err
+		}
+		eff.Schemes = e.Client.OfferedSchemes()
+	}
+	if robots {
+		if eff.RobotsStatus, eff.Robots, err = e.Client.Anonymous(ctx, camera.PathRobots); err != nil {
+			return s, err
+		}
+	}
+	if public {
+		if eff.PublicStatus, _, err = e.Client.Anonymous(ctx, camera.PathImage); err != nil {
+			return s, err
+		}
+	}
+	ns := *s
+	ns.Effects = eff
+	return &ns, nil
+}
+
 // PendingReboot reports whether an applied change waits for a reboot.
 func (e *Engine) PendingReboot() bool { return e.pendingReboot }
 
@@ -284,6 +326,10 @@ func (e *Engine) Apply(ctx context.Context, st Step, s *Snapshot, p *Plan) (*Sna
 	}
 	if hasParam(p.Params, camera.SecWebServer, camera.KeyAuthMethod) {
 		e.Client.ForgetAuthentication() // learn Digest from the camera's next challenge
+	}
+	var err error
+	if s, err = e.observeAfterWrite(ctx, s, p); err != nil {
+		return s, Finding{}, fmt.Errorf("step %d: check the effect: %w", p.Step.Number, err)
 	}
 	if p.Certificate != nil {
 		ns := *s
@@ -397,6 +443,9 @@ func (e *Engine) Finish(ctx context.Context, s *Snapshot) (*Snapshot, error) {
 			return nil, fmt.Errorf("reboot: %w", err)
 		}
 		e.Client.SetBase(camera.WithPort(s.Base, scheme, port))
+		// The first request after the reboot gets a fresh challenge: the
+		// login schemes the camera offers now, observed.
+		e.Client.ForgetAuthentication()
 		timeout := e.BootTimeout
 		if timeout == 0 {
 			timeout = 5 * time.Minute
@@ -425,5 +474,9 @@ func (e *Engine) Finish(ctx context.Context, s *Snapshot) (*Snapshot, error) {
 			}
 		}
 	}
-	return e.Snapshot(ctx, true)
+	snap, err := e.Snapshot(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	return e.ObserveEffects(ctx, snap)
 }

@@ -60,6 +60,16 @@ func manual(format string, a ...any) Finding {
 	return Finding{Manual, camera.CleanText(fmt.Sprintf(format, a...))}
 }
 
+// notHonoured is the finding when the configuration says a setting is done
+// and the camera's behaviour says it is not: this firmware does not honour
+// the name mxwizard wrote. The step becomes a guided manual one: what to set,
+// where, and that the same effect check judges it afterwards.
+func notHonoured(info Info, setting, effect, what string) Finding {
+	return Finding{Unsupported, camera.CleanText(fmt.Sprintf(
+		"the configuration says %s, but %s: this firmware does not honour that name. In the web interface, %s at %s; mxwizard checks the effect again",
+		setting, effect, what, info.MenuPath))}
+}
+
 // Snapshot is what the engine knows about a camera at one moment: read once,
 // checked by every step without further requests.
 type Snapshot struct {
@@ -91,6 +101,9 @@ type Snapshot struct {
 	// PortOffset maps configured ports to reachable ones (port forwarding,
 	// or the simulated camera): reachable = configured + PortOffset.
 	PortOffset int
+	// Effects is what the camera was seen to do (nil when not observed):
+	// where it is known, steps judge by it rather than by the configuration.
+	Effects *Effects
 	// Taken is when the snapshot was read: checks and plans judge dates
 	// (certificate validity, the intrusion window) against it, never
 	// against the clock, so one snapshot gives one verdict.

@@ -105,10 +105,24 @@ func (c *Camera) checkDigestLocked(r *http.Request, p map[string]string, now tim
 	return user, authOK
 }
 
-// challengeLocked is the WWW-Authenticate header for the active AUTH.
-func (c *Camera) challengeLocked(now time.Time, stale bool) string {
-	if c.active.Value(camera.SecWebServer, camera.KeyAuthMethod) != authDigest {
-		return `Basic realm="` + Realm + `"`
+// honouredLocked is the active value of a setting as the camera acts on
+// it: the factory value for a key in Options.IgnoredKeys.
+func (c *Camera) honouredLocked(section, key string) string {
+	for _, k := range c.opts.IgnoredKeys {
+		if strings.EqualFold(k, section+"/"+key) {
+			return c.factory.Value(section, key)
+		}
+	}
+	return c.active.Value(section, key)
+}
+
+// challengeLocked is the WWW-Authenticate header values for the active
+// AUTH: Basic, Digest, or both for Auto.
+func (c *Camera) challengeLocked(now time.Time, stale bool) []string {
+	basic := `Basic realm="` + Realm + `"`
+	mode := c.honouredLocked(camera.SecWebServer, camera.KeyAuthMethod)
+	if mode != authDigest && mode != authAuto {
+		return []string{basic}
 	}
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
@@ -123,7 +137,10 @@ func (c *Camera) challengeLocked(now time.Time, stale bool) string {
 	if stale {
 		s += ", stale=true"
 	}
-	return s
+	if mode == authAuto {
+		return []string{s, basic}
+	}
+	return []string{s}
 }
 
 // parseAuthParams reads `key=value, key="quoted \"value\""` lists.
@@ -242,7 +259,7 @@ func (c *Camera) publicLocked(right string) bool {
 	if right == camera.RightAdmin {
 		return false
 	}
-	for _, r := range splitList(c.active.Value(camera.SecAccess, camera.KeyPublic)) {
+	for _, r := range splitList(c.honouredLocked(camera.SecAccess, camera.KeyPublic)) {
 		if r == right {
 			return true
 		}

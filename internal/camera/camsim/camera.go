@@ -65,6 +65,11 @@ type Options struct {
 	StateDir string
 	// Faults are the initial faults (see SetFaults).
 	Faults Faults
+	// IgnoredKeys ("section/KEY") are stored when written but never acted
+	// on: the camera keeps behaving as its factory value says, as real
+	// firmware may with a name it does not know. Tests of verification by
+	// effect use it.
+	IgnoredKeys []string
 }
 
 // Camera is a simulated MOBOTIX camera. Use New, or the zero value (a

@@ -55,7 +55,7 @@ const (
 	pathPlayer        = "/control/player"
 	pathMultiView     = "/control/multiview"
 	pathGuest         = "/cgi-bin/guestimage.html"
-	pathImage         = "/record/current.jpg"
+	pathImage         = camera.PathImage
 	pathControlAction = "/control/rcontrol"
 )
 
@@ -197,14 +197,14 @@ func (c *Camera) handle(r *http.Request) (*response, string) {
 		case authBad:
 			c.failedLoginLocked(ip, now)
 			resp := text(http.StatusUnauthorized, "401 Unauthorized\n")
-			resp.header.Set("WWW-Authenticate", c.challengeLocked(now, false))
+			resp.header["Www-Authenticate"] = c.challengeLocked(now, false)
 			// The log names the user a refused login tried, as web servers
 			// do, so that failed logins stand apart from the challenge
 			// every client gets first (logged with "-").
 			return resp, attemptedUser(r)
 		default:
 			resp := text(http.StatusUnauthorized, "401 Unauthorized\n")
-			resp.header.Set("WWW-Authenticate", c.challengeLocked(now, res == authStale))
+			resp.header["Www-Authenticate"] = c.challengeLocked(now, res == authStale)
 			return resp, ""
 		}
 		if !c.hasRightLocked(user, rt.right) {
@@ -354,7 +354,7 @@ func (c *Camera) image(*http.Request, []byte) *response {
 }
 
 func (c *Camera) robots(*http.Request, []byte) *response {
-	if c.active.Value(camera.SecPageOptions, camera.KeyRobots) == robotsForbid {
+	if c.honouredLocked(camera.SecPageOptions, camera.KeyRobots) == robotsForbid {
 		return text(http.StatusOK, "User-agent: *\nDisallow: /\n")
 	}
 	return text(http.StatusOK, "User-agent: *\nAllow: /\n")

@@ -18,6 +18,7 @@ import (
 const (
 	authBasic    = "basic"
 	authDigest   = "digest"
+	authAuto     = "auto" // Basic and Digest (tool: MOBOTIX 7 validated "Basic, Digest, Auto")
 	robotsAllow  = "allow"
 	robotsForbid = "forbid"
 	noMatchAllow = "allow"
@@ -325,7 +326,7 @@ var keyRules = map[string]map[string]keyRule{
 		camera.KeyHTTPPorts:    {check: checkHTTPPorts},
 		camera.KeyHTTPSEnable:  {check: onOff},
 		camera.KeyHTTPSPort:    {check: checkPortValue},
-		camera.KeyAuthMethod:   {check: oneOf(authBasic, authDigest)},
+		camera.KeyAuthMethod:   {check: oneOf(authBasic, authDigest, authAuto)},
 		camera.KeyServicePorts: {readOnly: true},
 	},
 	camera.SecIntrusion: {

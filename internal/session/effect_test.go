@@ -1,0 +1,94 @@
+package session
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/camera/camsim"
+	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
+	"github.com/mxwizard/mxwizard/internal/secret"
+	"github.com/mxwizard/mxwizard/internal/steps"
+)
+
+// TestAFirmwareThatIgnoresTheSettingsIsNeverPassed: a camera that stores
+// the writes of steps 6, 9 and 10 but keeps its old behaviour (still Basic,
+// robots.txt still allows, the live image still public). The read-back
+// says done; the effect says not done: the steps end unsupported, naming
+// the setting and the menu path, after the write and after the reboot, and
+// a fresh audit of the camera says the same.
+func TestAFirmwareThatIgnoresTheSettingsIsNeverPassed(t *testing.T) {
+	ignored := []string{camera.SecAccess + "/" + camera.KeyPublic, camera.SecPageOptions + "/" + camera.KeyRobots, camera.SecWebServer + "/" + camera.KeyAuthMethod}
+	cam, _, tlsSrv := camsimtest.New(t, camsim.Options{IgnoredKeys: ignored})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	known := camera.NewKnownCamerasInMemory()
+	prof := exampleProfile(t)
+	prof.WebServer.HTTPSPort = 443 // the httptest listener cannot move: keep the port
+	s, err := Open(ctx, Options{
+		Camera:  camera.Options{Address: tlsSrv.URL, Password: secret.New(camera.FactoryPassword), Known: known, AcceptNew: true},
+		Profile: prof, OutDir: t.TempDir(), Passphrase: secret.New("effect passphrase 123"), Generate: generate,
+		PollInterval: 20 * time.Millisecond, BootTimeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string, results map[int]steps.Finding) {
+		t.Helper()
+		for step, want := range map[int]string{6: "access/PUBLIC", 9: "pageoptions/ROBOTS", 10: "webserver/AUTH"} {
+			f := results[step]
+			if f.Status != steps.Unsupported || !strings.Contains(f.Detail, want) || !strings.Contains(f.Detail, "does not honour") {
+				t.Errorf("%s, step %d: %s %q; want unsupported naming %s", when, step, f.Status, f.Detail, want)
+			}
+		}
+	}
+	for _, st := range steps.All()[:10] {
+		if err := s.ApplyStep(ctx, st, nil, ""); err != nil {
+			t.Fatalf("step %d: %v", st.Info().Number, err)
+		}
+	}
+	after := map[int]steps.Finding{}
+	for _, r := range s.Results() {
+		after[r.Step] = steps.Finding{Status: steps.Status(r.After.Status), Detail: r.After.Detail}
+	}
+	check("after the write", after)
+	if cam.ActiveConfig().Value(camera.SecPageOptions, camera.KeyRobots) != "forbid" {
+		t.Fatal("the camera did not even store the write: the test proves nothing")
+	}
+
+	for _, st := range steps.All()[10:] {
+		if err := s.ApplyStep(ctx, st, nil, ""); err != nil {
+			t.Fatalf("step %d: %v", st.Info().Number, err)
+		}
+	}
+	if _, err := s.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	final := map[int]steps.Finding{}
+	for _, r := range s.Results() {
+		final[r.Step] = steps.Finding{Status: steps.Status(r.After.Status), Detail: r.After.Detail}
+	}
+	check("after the reboot", final)
+
+	// A fresh read-only look, as audit takes it.
+	c, err := camera.New(camera.Options{Address: s.Address(), Password: s.engine.Password, Known: known})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	eng := &steps.Engine{Client: c, Password: s.engine.Password}
+	snap, err := eng.Snapshot(ctx, false)
+	if err == nil {
+		snap, err = eng.ObserveEffects(ctx, snap)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := map[int]steps.Finding{}
+	for i, f := range steps.CheckAll(snap) {
+		fresh[i+1] = f
+	}
+	check("a fresh audit", fresh)
+}
