@@ -392,6 +392,23 @@ func (s *Session) applyStep(ctx context.Context, st steps.Step, plan *steps.Plan
 	return s.SaveState()
 }
 
+// Recheck looks at step st again (the configuration and the effect) after
+// the installer set it in the camera's web interface, and records what it
+// finds as the step's result.
+func (s *Session) Recheck(ctx context.Context, st steps.Step) (steps.Finding, error) {
+	snap, f, err := s.engine.Recheck(ctx, s.snap, st)
+	if err != nil {
+		return steps.Finding{}, s.redact(err)
+	}
+	s.snap = snap
+	for i := range s.results {
+		if s.results[i].Step == st.Info().Number {
+			s.results[i].After = report.Finding{Status: string(f.Status), Detail: f.Detail}
+		}
+	}
+	return f, s.SaveState()
+}
+
 func (s *Session) record(rec report.HandoverStep) {
 	for i, r := range s.results {
 		if r.Step == rec.Step {

@@ -215,9 +215,41 @@ func (e *Engine) PlanTentative(st Step, s *Snapshot, pending map[SecretName]secr
 // live image without login (one anonymous request each). The verdict of
 // the step is the effect's.
 func (e *Engine) observeAfterWrite(ctx context.Context, s *Snapshot, p *Plan) (*Snapshot, error) {
-	auth := hasParam(p.Params, camera.SecWebServer, camera.KeyAuthMethod)
-	robots := hasParam(p.Params, camera.SecPageOptions, camera.KeyRobots)
-	public := hasParam(p.Params, camera.SecAccess, camera.KeyPublic)
+	return e.observe(ctx, s,
+		hasParam(p.Params, camera.SecWebServer, camera.KeyAuthMethod),
+		hasParam(p.Params, camera.SecPageOptions, camera.KeyRobots),
+		hasParam(p.Params, camera.SecAccess, camera.KeyPublic))
+}
+
+// Recheck reads the configuration again and observes the effect of step
+// st, for the installer who has just set it in the camera's web interface
+// (a step this firmware does not do through the remote configuration).
+func (e *Engine) Recheck(ctx context.Context, prev *Snapshot, st Step) (*Snapshot, Finding, error) {
+	s, err := e.Snapshot(ctx, false)
+	if err != nil {
+		return nil, Finding{}, err
+	}
+	// What the configuration read does not carry over from the run so far.
+	s.WebLog, s.SeenAs, s.PendingCertificate, s.BackupPath = prev.WebLog, prev.SeenAs, prev.PendingCertificate, prev.BackupPath
+	if prev.Effects != nil {
+		eff := *prev.Effects
+		if s.Effects != nil {
+			eff.Schemes = s.Effects.Schemes
+		}
+		s.Effects = &eff
+	}
+	id := st.Info().ID
+	if id == "digest-auth" {
+		e.Client.ForgetAuthentication() // the next request shows the challenge of now
+	}
+	s, err = e.observe(ctx, s, id == "digest-auth", id == "web-crawling", id == "public-access")
+	if err != nil {
+		return nil, Finding{}, err
+	}
+	return s, safeCheck(st, s), nil
+}
+
+func (e *Engine) observe(ctx context.Context, s *Snapshot, auth, robots, public bool) (*Snapshot, error) {
 	if !auth && !robots && !public {
 		return s, nil
 	}

@@ -562,7 +562,7 @@ func (f *lineFace) step(i int) (int, error) {
 					return 0, err
 				}
 			}
-			return i + 1, nil
+			return i + 1, f.guided(p)
 		case "skip":
 			reason := ""
 			for reason == "" {
@@ -586,6 +586,28 @@ func (f *lineFace) step(i int) (int, error) {
 		// answers or retry: ask again
 		p.pending = map[steps.SecretName]secret.Secret{}
 	}
+}
+
+// guided is the manual step a firmware that did not honour the setting
+// needs: the installer sets it in the web interface (the finding says what
+// and where), and the same effect check looks again, as often as asked.
+func (f *lineFace) guided(p *stepPage) error {
+	w := f.w
+	for p.after.Status == steps.Unsupported {
+		id, err := f.choose("This firmware did not do it: set it in the camera's web interface, then:",
+			menuItem{id: "again", label: "Check again"}, menuItem{id: "next", label: p.nextLabel()[len("enter: "):]})
+		if err != nil || id == "next" {
+			return err
+		}
+		msg := wait(f, func() recheckedMsg { return recheckStep(w.ctx, w.sess, p.step, p.idx) })
+		if msg.err != nil {
+			f.say("Checking again failed: " + secret.Redact(msg.err.Error(), w.pw, w.pass))
+			continue
+		}
+		p.onRechecked(msg)
+		f.say(p.resultView(w.width))
+	}
+	return nil
 }
 
 // questions asks the step's questions, one prompt each, until the answers

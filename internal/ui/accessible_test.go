@@ -346,3 +346,31 @@ func TestLineFaceCtrlCLeavesAtOnce(t *testing.T) {
 		t.Fatalf("ctrl+c: %+v\n%s", res, u.output())
 	}
 }
+
+// TestLineFaceGuidesAStepTheFirmwareIgnores: the same guided manual step
+// through the line face: unsupported after the write, "Check again" once it
+// is set in the web interface, then on.
+func TestLineFaceGuidesAStepTheFirmwareIgnores(t *testing.T) {
+	t.Parallel()
+	cam, _, tlsSrv := camsimtest.New(t, camsim.Options{IgnoredKeys: []string{"pageoptions/ROBOTS"}})
+	opts := testOptions(t, tlsSrv.URL)
+	asked := 0
+	res, u, err := runLineFace(t, context.Background(), opts, enterForEverything(200, func(p, said string) (string, bool) {
+		switch {
+		case strings.Contains(said, "This firmware did not do it"):
+			asked++
+			cam.SetIgnoredKeys(nil) // set in the web interface
+			return "1", true        // check again
+		case strings.Contains(said, "Step 10 of 22"):
+			return stopTyping, true
+		}
+		return "", false
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := u.output()
+	if asked != 1 || !strings.Contains(out, "does not honour") || !strings.Contains(out, "robots.txt disallows everything") {
+		t.Fatalf("guided step (asked %d times, %+v):\n%s", asked, res, out[max(0, len(out)-3000):])
+	}
+}

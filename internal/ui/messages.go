@@ -206,6 +206,25 @@ func applyCmd(ctx context.Context, s *session.Session, st steps.Step, index int,
 	return func() tea.Msg { return applyStep(ctx, s, st, index, plan, reason) }
 }
 
+// recheckedMsg is a step looked at again after the installer set it in the
+// camera's web interface.
+type recheckedMsg struct {
+	index int
+	after steps.Finding
+	view  sessionView
+	err   error
+}
+
+// recheckStep looks at a step again: the configuration and the effect.
+func recheckStep(ctx context.Context, s *session.Session, st steps.Step, index int) recheckedMsg {
+	f, err := s.Recheck(ctx, st)
+	return recheckedMsg{index: index, after: f, view: sessionOf(s), err: err}
+}
+
+func recheckCmd(ctx context.Context, s *session.Session, st steps.Step, index int) tea.Cmd {
+	return func() tea.Msg { return recheckStep(ctx, s, st, index) }
+}
+
 // finishRun stores, reboots when needed, verifies and writes the files.
 func finishRun(ctx context.Context, s *session.Session) finishedMsg {
 	files, err := s.Finish(ctx)

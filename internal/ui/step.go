@@ -57,14 +57,15 @@ type stepPage struct {
 	planErr error
 	m       *menu
 
-	reason   string
-	reasonID int
-	skipping bool
-	notice   string        // what happened to the step before
-	before   steps.Finding // the check when the page opened
-	after    steps.Finding
-	reveal   []revealed
-	applyErr error
+	reason     string
+	reasonID   int
+	skipping   bool
+	notice     string        // what happened to the step before
+	before     steps.Finding // the check when the page opened
+	after      steps.Finding
+	reveal     []revealed
+	applyErr   error
+	recheckErr error // the last "check again" that could not run
 }
 
 // revealed is a generated secret shown once after it was set.
@@ -170,6 +171,11 @@ func (p *stepPage) update(msg tea.Msg) tea.Cmd {
 		p.phase = phasePlan
 		p.m = p.planMenu()
 		return nil
+	case recheckedMsg:
+		if msg.index != p.idx {
+			return nil
+		}
+		return p.onRechecked(msg)
 	case appliedMsg:
 		if msg.index != p.idx {
 			return nil
@@ -243,12 +249,30 @@ func (p *stepPage) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	case phaseResult:
-		if key.Matches(msg, k.Enter) {
+		switch {
+		case key.Matches(msg, k.Enter):
 			return p.next(), true
+		case p.after.Status == steps.Unsupported && msg.String() == "c":
+			p.recheckErr = nil
+			return tea.Batch(w.startBusy(fmt.Sprintf("checking step %d again", p.idx+1)),
+				recheckCmd(w.ctx, w.sess, p.step, p.idx)), true
 		}
 		return nil, true
 	}
 	return nil, false
+}
+
+// onRechecked shows what a step's effect is after the installer set it in
+// the web interface.
+func (p *stepPage) onRechecked(msg recheckedMsg) tea.Cmd {
+	p.w.stopBusy()
+	p.w.view = msg.view
+	if msg.err != nil {
+		p.recheckErr = msg.err
+		return nil
+	}
+	p.after = msg.after
+	return nil
 }
 
 func formFiltering(f *huh.Form) bool {
@@ -444,7 +468,17 @@ func (p *stepPage) view(width, height int) string {
 			wrap(secret.Redact(p.applyErr.Error(), w.pw, w.pass), width))
 		return w.layout(stack(head, failed), p.m.view(st, width), width, height)
 	case phaseResult:
-		return w.layout(stack(head, p.resultView(width)), st.Emphasis.Render(p.nextLabel()), width, height)
+		inter := st.Emphasis.Render(p.nextLabel())
+		if p.after.Status == steps.Unsupported {
+			inter = stack(wrap("c: check again, once it is set in the camera's web interface", width), inter)
+		}
+		if p.recheckErr != nil {
+			inter = stack(st.Error.Render(wrap("Checking again failed: "+secret.Redact(p.recheckErr.Error(), w.pw, w.pass), width)), inter)
+		}
+		if w.busy != "" {
+			inter = w.spinnerLine(width)
+		}
+		return w.layout(stack(head, p.resultView(width)), inter, width, height)
 	}
 	return head
 }
@@ -563,6 +597,9 @@ func (p *stepPage) help() []key.Binding {
 	case phasePlan, phaseRefused, phaseFailed:
 		h = menuHelp(k)
 	case phaseResult:
+		if p.after.Status == steps.Unsupported {
+			return []key.Binding{helpBinding("enter", "next step"), helpBinding("c", "check again"), k.PageDown}
+		}
 		return []key.Binding{helpBinding("enter", "next step"), k.PageDown}
 	case phaseApplying, phasePlanning:
 		return nil

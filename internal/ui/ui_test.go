@@ -11,6 +11,7 @@ import (
 
 	"github.com/mxwizard/mxwizard/internal/backup"
 	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/camera/camsim"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
 	"github.com/mxwizard/mxwizard/internal/password"
 	"github.com/mxwizard/mxwizard/internal/secret"
@@ -526,4 +527,29 @@ func secretsOnFile(t *testing.T, path string) backup.Secrets {
 		t.Fatal(err)
 	}
 	return sec
+}
+
+// TestAStepTheFirmwareIgnoresBecomesAGuidedManualStep: the camera stores
+// the robots setting but keeps serving "Allow"; after applying, the step is
+// unsupported and says what to set where; once it is set in the camera's
+// web interface, "check again" looks at the effect and passes.
+func TestAStepTheFirmwareIgnoresBecomesAGuidedManualStep(t *testing.T) {
+	t.Parallel()
+	cam, _, tlsSrv := camsimtest.New(t, camsim.Options{IgnoredKeys: []string{"pageoptions/ROBOTS"}})
+	d := newDriver(t, testOptions(t, tlsSrv.URL), 80, 24)
+	d.connect()
+	d.gotoStep(9)
+	d.key("enter") // keep the suggested answer
+	d.waitText("Plan: exactly this will be written")
+	d.key("enter") // apply
+	d.waitText("Now:")
+	d.expectText("does not honour", "pageoptions/ROBOTS", "c: check again")
+	cam.SetIgnoredKeys(nil) // the installer sets it in the web interface
+	d.key("c")
+	d.waitText("robots.txt disallows everything")
+	for _, r := range d.m.w.sess.Results() {
+		if r.Step == 9 && r.After.Status != string(steps.Pass) {
+			t.Fatalf("step 9 after checking again: %s %s", r.After.Status, r.After.Detail)
+		}
+	}
 }

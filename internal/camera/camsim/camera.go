@@ -460,6 +460,14 @@ func (c *Camera) PendingCertificate() *x509.Certificate {
 	return leafOf(*c.pending)
 }
 
+// SetIgnoredKeys replaces Options.IgnoredKeys: as if the installer had set
+// those settings in the camera's own web interface (nil: every key acted on).
+func (c *Camera) SetIgnoredKeys(keys []string) {
+	c.lock()
+	defer c.mu.Unlock()
+	c.opts.IgnoredKeys = append([]string(nil), keys...)
+}
+
 // SetFaults replaces the faults; request numbers keep counting.
 func (c *Camera) SetFaults(f Faults) {
 	c.lock()
