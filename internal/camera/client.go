@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -209,6 +210,29 @@ func (c *Client) Anonymous(ctx context.Context, path string) (int, []byte, error
 		return resp.StatusCode, body, nil
 	}
 	return 0, nil, err
+}
+
+// AnswersAt reports whether anything answers HTTP(S) on the camera's host
+// at scheme and port: one anonymous GET of robots.txt, no password, a short
+// timeout. A refused or closed connection or no answer in time is false; a
+// certificate that differs from the pin still counts as an answer
+// (something listens there).
+func (c *Client) AnswersAt(ctx context.Context, scheme string, port int) bool {
+	o := c.opts
+	o.Address = WithPort(c.Base(), scheme, port).String()
+	o.Password = secret.Secret{}
+	o.AcceptNew, o.ConfirmNew = false, nil
+	o.Timeout, o.Retries = 5*time.Second, 0
+	anon, err := New(o)
+	if err != nil {
+		return false
+	}
+	anon.auth.anonymous = true
+	defer anon.Close()
+	resp, _, err := anon.do(ctx, "probe port "+strconv.Itoa(port), http.MethodGet, PathRobots, nil, nil)
+	c.requests.Add(anon.Requests())
+	var fe *FingerprintError
+	return resp != nil || errors.As(err, &fe)
 }
 
 // Known is the trust-on-first-use store the client uses.

@@ -92,3 +92,42 @@ func TestAFirmwareThatIgnoresTheSettingsIsNeverPassed(t *testing.T) {
 	}
 	check("a fresh audit", fresh)
 }
+
+// TestPortsThatStillAnswerAfterTheRebootAreNotPassed: a camera that stores
+// "HTTP off, HTTPS on 8443" but after the reboot still listens on its old
+// ports: step 11 is unsupported, naming the port that still answers. On an
+// honouring camera the same run passes step 11 by effect.
+func TestPortsThatStillAnswerAfterTheRebootAreNotPassed(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		ignored []string
+		want    steps.Status
+		detail  string
+	}{
+		{"honoured", nil, steps.Pass, "no longer answer"},
+		{"ignored", []string{"webserver/HTTP_ENABLE", "webserver/HTTPS_PORT"}, steps.Unsupported, "still answers on"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+			srv.Cameras()[0].SetIgnoredKeys(c.ignored)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			s, err := openExample(ctx, srv.URLs()[0].HTTPS, t.TempDir(), camera.NewKnownCamerasInMemory(), secret.New("ports passphrase 1234"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.engine.BootTimeout = 2 * time.Second // the ignoring camera never answers at the new port
+			if err := s.ApplyAll(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Finish(ctx); err != nil {
+				t.Fatalf("finish: %v", err)
+			}
+			for _, r := range s.Results() {
+				if r.Step == 11 && (r.After.Status != string(c.want) || !strings.Contains(r.After.Detail, c.detail)) {
+					t.Errorf("step 11 after the reboot: %s %q; want %s with %q", r.After.Status, r.After.Detail, c.want, c.detail)
+				}
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,8 +52,9 @@ type Engine struct {
 
 	pendingReboot bool
 	newCert       bool
-	extra         int64 // requests of throw-away clients
-	retired       int64 // requests of clients replaced after a password change
+	notAtNew      *url.URL // the address the camera should have moved to and did not
+	extra         int64    // requests of throw-away clients
+	retired       int64    // requests of clients replaced after a password change
 }
 
 // Result is one step's outcome in a run.
@@ -463,7 +465,9 @@ func (e *Engine) Finish(ctx context.Context, s *Snapshot) (*Snapshot, error) {
 	if err := e.Client.Store(ctx); err != nil {
 		return nil, fmt.Errorf("store to permanent memory: %w", err)
 	}
+	var before *url.URL
 	if e.pendingReboot {
+		before = e.Client.Base()
 		scheme, port := AddressAfterReboot(s)
 		if e.BeforeReboot != nil {
 			if err := e.BeforeReboot(camera.WithPort(s.Base, scheme, port).String()); err != nil {
@@ -496,7 +500,23 @@ func (e *Engine) Finish(ctx context.Context, s *Snapshot) (*Snapshot, error) {
 		}
 		e.progress("waiting for the camera at %s", e.Client.Address())
 		if _, err := e.Client.WaitUntilBack(wctx, poll); err != nil {
-			return nil, fmt.Errorf("after the reboot: %w", err)
+			// Not at the new address: a firmware that did not honour the
+			// new ports still answers where it did. Look there once before
+			// giving up, so that nobody is left without the way in.
+			moved := e.Client.Base()
+			if ctx.Err() != nil || moved.String() == before.String() {
+				return nil, fmt.Errorf("after the reboot: %w", err)
+			}
+			e.Client.SetBase(before)
+			e.Client.ForgetAuthentication()
+			octx, ocancel := context.WithTimeout(ctx, 3*poll+5*time.Second)
+			_, oerr := e.Client.WaitUntilBack(octx, poll)
+			ocancel()
+			if oerr != nil {
+				return nil, fmt.Errorf("after the reboot: %w (and the camera does not answer at %s either)", err, before)
+			}
+			e.progress("the camera answers at %s, not at %s: its new web server settings did not take effect", before, moved)
+			e.notAtNew = moved
 		}
 		e.pendingReboot = false
 		if e.newCert {
@@ -510,5 +530,15 @@ func (e *Engine) Finish(ctx context.Context, s *Snapshot) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.ObserveEffects(ctx, snap)
+	if snap, err = e.ObserveEffects(ctx, snap); err != nil {
+		return nil, err
+	}
+	if before != nil {
+		if e.notAtNew != nil {
+			snap = e.notAnsweringAt(snap, e.notAtNew, before)
+		} else {
+			snap = e.probeClosedPorts(ctx, snap, before)
+		}
+	}
+	return snap, nil
 }

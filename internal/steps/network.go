@@ -340,8 +340,17 @@ func (webServerPorts) Check(s *Snapshot) Finding {
 			}
 		}
 	}
+	if e := s.Effects; e != nil && e.PortsProbed && len(e.StillAnswering) > 0 {
+		if len(problems) == 0 {
+			return notHonoured(webServerPorts{}.Info(), "HTTPS only on port "+v(camera.KeyHTTPSPort), "after the reboot the camera still answers on "+strings.Join(e.StillAnswering, ", "), "switch plain HTTP off and set the HTTPS port")
+		}
+		problems = append(problems, "still answers on "+strings.Join(e.StillAnswering, ", "))
+	}
 	if len(problems) > 0 {
 		return fail("%s", strings.Join(problems, "; "))
+	}
+	if e := s.Effects; e != nil && e.PortsProbed {
+		return pass("HTTPS only, on port %s; the ports it left no longer answer", v(camera.KeyHTTPSPort))
 	}
 	return pass("HTTPS only, on port %s", v(camera.KeyHTTPSPort))
 }

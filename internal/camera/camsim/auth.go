@@ -116,6 +116,22 @@ func (c *Camera) honouredLocked(section, key string) string {
 	return c.active.Value(section, key)
 }
 
+// honouredConfigLocked is cfg as the camera acts on it: a copy with every
+// key of Options.IgnoredKeys at its factory value (cfg itself when none).
+func (c *Camera) honouredConfigLocked(cfg *camera.Config) *camera.Config {
+	if len(c.opts.IgnoredKeys) == 0 {
+		return cfg
+	}
+	out := cfg.Clone()
+	for _, k := range c.opts.IgnoredKeys {
+		section, key, ok := strings.Cut(k, "/")
+		if ok {
+			out.Set(section, key, c.factory.Value(section, key))
+		}
+	}
+	return out
+}
+
 // challengeLocked is the WWW-Authenticate header values for the active
 // AUTH: Basic, Digest, or both for Auto.
 func (c *Camera) challengeLocked(now time.Time, stale bool) []string {

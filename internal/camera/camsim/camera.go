@@ -439,7 +439,7 @@ func (c *Camera) FactoryConfig() *camera.Config {
 func (c *Camera) ListenPorts() (httpPorts []int, httpsPort int) {
 	c.lock()
 	defer c.mu.Unlock()
-	return webPorts(c.booted)
+	return webPorts(c.honouredConfigLocked(c.booted))
 }
 
 // Certificate is the certificate HTTPS presents now.

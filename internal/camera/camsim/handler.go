@@ -242,7 +242,7 @@ func (c *Camera) goneLocked(r *http.Request) bool {
 	if e, ok := r.Context().Value(connKey{}).(uint64); ok && e != c.epoch {
 		return true
 	}
-	httpPorts, httpsPort := webPorts(c.booted)
+	httpPorts, httpsPort := webPorts(c.honouredConfigLocked(c.booted))
 	if r.TLS == nil {
 		return len(httpPorts) == 0
 	}
