@@ -7,9 +7,11 @@ package camera
 // third-party tools that work against real cameras (docs/protocol.md says
 // which). Everything else is PROVISIONAL: no public source names it, so we
 // chose it, and the simulated camera speaks it. When a real camera names a
-// setting differently, correct it here and nowhere else. Today a key the
-// camera lacks reads as empty, so its step reports fail, and a write of it
-// fails with the camera's error line.
+// setting differently, correct it here and nowhere else. A step whose
+// section the camera lacks is reported unsupported and planned with nothing
+// to write (the installer is sent to the web dialog); steps 6, 9, 10 and 11
+// are judged by what the camera does, so a name a firmware stores but does
+// not honour shows as unsupported too.
 
 // Endpoints.
 const (

@@ -131,3 +131,57 @@ func TestPortsThatStillAnswerAfterTheRebootAreNotPassed(t *testing.T) {
 		})
 	}
 }
+
+// TestAFirmwareWithoutASectionIsNeverFailedOrWritten: a camera whose
+// configuration has no intrusion section (a firmware that does not expose
+// it). The audit says unsupported, not fail; apply plans nothing for the
+// step, writes nothing into it, and runs every other step to the end.
+func TestAFirmwareWithoutASectionIsNeverFailedOrWritten(t *testing.T) {
+	cam, _, tlsSrv := camsimtest.New(t, camsim.Options{MissingSections: []string{camera.SecIntrusion}})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	prof := exampleProfile(t)
+	prof.WebServer.HTTPSPort = 443 // the httptest listener cannot move
+	s, err := Open(ctx, Options{
+		Camera:  camera.Options{Address: tlsSrv.URL, Password: secret.New(camera.FactoryPassword), Known: camera.NewKnownCamerasInMemory(), AcceptNew: true},
+		Profile: prof, OutDir: t.TempDir(), Passphrase: secret.New("section passphrase 12"), Generate: generate,
+		PollInterval: 20 * time.Millisecond, BootTimeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st8, _ := steps.ByID("intrusion-detection")
+	if f := steps.CheckStep(st8, s.Snapshot()); f.Status != steps.Unsupported || !strings.Contains(f.Detail, "no section intrusion") || !strings.Contains(f.Detail, st8.Info().MenuPath) {
+		t.Fatalf("the audit of step 8: %s %q", f.Status, f.Detail)
+	}
+	p, err := s.PlanStep(st8)
+	if err != nil || !p.Empty() || len(p.Notes) == 0 {
+		t.Fatalf("the plan of step 8: %+v, %v", p, err)
+	}
+	if err := s.ApplyAll(ctx); err != nil {
+		t.Fatalf("apply stopped: %v", err)
+	}
+	if _, err := s.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cam.ActiveConfig().HasSection(camera.SecIntrusion) {
+		t.Error("something was written into the section the firmware does not have")
+	}
+	for _, r := range s.Results() {
+		want := steps.Pass
+		switch r.Step {
+		case 8:
+			want = steps.Unsupported
+		case 2, 17, 18, 19, 20:
+			continue // manual
+		case 11:
+			continue // kept on 443 here: the httptest listener cannot move
+		}
+		if r.After.Status != string(want) {
+			t.Errorf("step %d: %s %s", r.Step, r.After.Status, r.After.Detail)
+		}
+	}
+	if !s.Failed() {
+		t.Error("a run with an unsupported step reports everything done")
+	}
+}

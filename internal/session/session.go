@@ -365,7 +365,7 @@ func (s *Session) ApplyStep(ctx context.Context, st steps.Step, plan *steps.Plan
 
 func (s *Session) applyStep(ctx context.Context, st steps.Step, plan *steps.Plan, skip string) error {
 	info := st.Info()
-	before := st.Check(s.snap)
+	before := steps.CheckStep(st, s.snap)
 	rec := report.HandoverStep{
 		Step: info.Number, ID: info.ID, Title: info.Title, Menu: info.MenuPath,
 		Before: report.Finding{Status: string(before.Status), Detail: before.Detail}, At: time.Now().UTC(),

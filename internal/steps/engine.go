@@ -154,24 +154,39 @@ func CheckAll(s *Snapshot) []Finding {
 	return out
 }
 
+// CheckStep judges one step against a snapshot, as CheckAll does: a
+// panic is an error finding, a section the firmware lacks makes the step
+// unsupported.
+func CheckStep(st Step, s *Snapshot) Finding { return safeCheck(st, s) }
+
 func safeCheck(st Step, s *Snapshot) (f Finding) {
 	defer func() {
 		if r := recover(); r != nil {
 			f = Finding{Error, fmt.Sprintf("internal error in check: %v", r)}
 		}
 	}()
-	return st.Check(s)
+	f = st.Check(s)
+	// A section the firmware lacks is not a failing setting: the step is
+	// unsupported here (unless its effect, observed, passes anyway).
+	if missing := missingSections(st, s); len(missing) > 0 && f.Status != Pass {
+		return unsupportedByFirmware(st.Info(), missing)
+	}
+	return f
 }
 
 // PlanStep computes one step's plan; the secrets it resolves or generates
 // join the run at once (apply plans everything first and saves all secrets
 // in one write-ahead).
 func (e *Engine) PlanStep(st Step, s *Snapshot) (*Plan, error) {
+	if missing := missingSections(st, s); len(missing) > 0 {
+		// Nothing to resolve or generate for a step the firmware cannot do.
+		return &Plan{Step: st.Info(), Notes: []string{unsupportedByFirmware(st.Info(), missing).Detail}}, nil
+	}
 	p, err := st.Plan(s, e.Profile, e.Secrets)
 	if err != nil {
 		return nil, err
 	}
-	return p, e.guardPlainHTTP(p, s)
+	return planWithinFirmware(p, s, st), e.guardPlainHTTP(p, s)
 }
 
 // guardPlainHTTP refuses a plan that would send a secret over plain HTTP:
@@ -204,11 +219,14 @@ func (e *Engine) PlanTentative(st Step, s *Snapshot, pending map[SecretName]secr
 	for name, v := range pending {
 		fork.Set(name, v)
 	}
+	if missing := missingSections(st, s); len(missing) > 0 {
+		return &Plan{Step: st.Info(), Notes: []string{unsupportedByFirmware(st.Info(), missing).Detail}}, nil
+	}
 	p, err := st.Plan(s, e.Profile, fork)
 	if err != nil {
 		return nil, err
 	}
-	return p, e.guardPlainHTTP(p, s)
+	return planWithinFirmware(p, s, st), e.guardPlainHTTP(p, s)
 }
 
 // observeAfterWrite checks, by its effect, a setting the plan just wrote

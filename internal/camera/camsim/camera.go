@@ -70,6 +70,9 @@ type Options struct {
 	// firmware may with a name it does not know. Tests of verification by
 	// effect use it.
 	IgnoredKeys []string
+	// MissingSections are left out of the factory configuration, as on a
+	// firmware that does not expose them through the remote configuration.
+	MissingSections []string
 }
 
 // Camera is a simulated MOBOTIX camera. Use New, or the zero value (a
@@ -169,7 +172,7 @@ func (c *Camera) initLocked() {
 	}
 	c.closed = make(chan struct{})
 	c.faults = o.Faults
-	c.factory = factoryConfig(o.Model, o.Serial, o.Firmware, o.Hostname)
+	c.factory = withoutSections(factoryConfig(o.Model, o.Serial, o.Firmware, o.Hostname), o.MissingSections)
 	if err := c.loadStateLocked(); err != nil {
 		c.initErr = err
 		c.syslogLocked("state directory: %v; starting with factory defaults", err)

@@ -2,6 +2,7 @@ package camsim
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mxwizard/mxwizard/internal/camera"
@@ -42,6 +43,31 @@ const (
 	groupGuests    = "guests"
 	groupUndefined = "undefined" // no rights; users of a deleted group land here
 )
+
+// withoutSections is cfg without the named sections (Options.MissingSections).
+func withoutSections(cfg *camera.Config, names []string) *camera.Config {
+	if len(names) == 0 {
+		return cfg
+	}
+	var out []string
+	skip := ""
+	for _, line := range strings.SplitAfter(string(cfg.Bytes()), "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case skip == "" && strings.HasPrefix(t, "SECTION ") && slices.Contains(names, strings.TrimPrefix(t, "SECTION ")):
+			skip = strings.TrimPrefix(t, "SECTION ")
+		case skip != "" && t == "ENDSECTION "+skip:
+			skip = ""
+		case skip == "":
+			out = append(out, line)
+		}
+	}
+	c, err := camera.ParseConfig([]byte(strings.Join(out, "")))
+	if err != nil {
+		panic("camsim: factory configuration without sections: " + err.Error()) // built from our own file
+	}
+	return c
+}
 
 // realismSections are sections whose names are CONFIRMED (mxbackup and
 // mxrestore read them from real cameras, docs/protocol.md) but which
