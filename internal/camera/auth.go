@@ -43,6 +43,18 @@ type downgradeError struct{}
 
 func (downgradeError) Error() string { return ErrAuthDowngrade.Error() }
 
+// learn takes a challenge seen elsewhere (an anonymous request) as the one
+// to answer next, when the transport has none yet.
+func (t *authTransport) learn(h http.Header, offered []string) {
+	chal, scheme := parseChallenges(h)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.offered = offered
+	if t.scheme == "" && scheme != "" {
+		t.scheme, t.chal, t.nc = scheme, chal, 0
+	}
+}
+
 func (t *authTransport) forgetChallenge() {
 	t.mu.Lock()
 	t.scheme, t.chal, t.nc = "", nil, 0

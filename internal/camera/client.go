@@ -212,6 +212,33 @@ func (c *Client) Anonymous(ctx context.Context, path string) (int, []byte, error
 	return 0, nil, err
 }
 
+// Challenge asks the camera, without credentials, which login schemes it
+// offers now: one anonymous GET of an admin path, whose 401 carries the
+// challenge. Nothing is sent that could count as a failed login.
+func (c *Client) Challenge(ctx context.Context) ([]string, error) {
+	o := c.opts
+	o.Address = c.Address()
+	o.Password = secret.Secret{}
+	o.AcceptNew, o.ConfirmNew = false, nil
+	anon, err := New(o)
+	if err != nil {
+		return nil, err
+	}
+	anon.auth.anonymous = true
+	defer anon.Close()
+	resp, _, err := anon.do(ctx, "ask for the login challenge", http.MethodGet, PathConfigFile, nil, nil)
+	c.requests.Add(anon.Requests())
+	if resp == nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusUnauthorized {
+		return nil, &Error{Camera: c.Address(), Op: "ask for the login challenge", Kind: ErrCamera, Detail: "HTTP " + resp.Status + " without a login for " + PathConfigFile}
+	}
+	offered := offeredSchemes(resp.Header)
+	c.auth.learn(resp.Header, offered) // the next request answers this challenge up front
+	return offered, nil
+}
+
 // AnswersAt reports whether anything answers HTTP(S) on the camera's host
 // at scheme and port: one anonymous GET of robots.txt, no password, a short
 // timeout. A refused or closed connection or no answer in time is false; a
@@ -658,24 +685,37 @@ func (c *Client) ReadCertificate(ctx context.Context) ([]byte, error) {
 	return data, err
 }
 
-// UploadCertificate puts a PEM bundle (certificate and key) into the
-// camera's certificate slot. The camera uses it after the next reboot. The
-// multipart body is written by hand: the camera refuses a quoted boundary.
-func (c *Client) UploadCertificate(ctx context.Context, bundlePEM []byte) error {
-	boundary := "mxwizard" + fmt.Sprintf("%x", sha256.Sum256(bundlePEM))[:24]
+// UploadCertificate installs a certificate the way MOBOTIX 7 cameras take
+// it (the Keyfactor MOBOTIX orchestrator, tested on MX-V7.3.5.35): the
+// private key alone as httpd_privkey.pem (unencrypted PKCS#8), then the
+// leaf certificate alone as httpd_cert.pem, each a POST of its own to the
+// media slot (field some_file, part type application/x-x509-ca-cert, the
+// boundary unquoted: the camera is strict about multipart syntax). The
+// pair becomes active at the next reboot. The camera's reply text is
+// unknown: like the orchestrator, a 2xx answer with a body counts.
+func (c *Client) UploadCertificate(ctx context.Context, key secret.Secret, certPEM []byte) error {
+	if err := c.uploadMedia(ctx, KeyFileName, []byte(key.Reveal())); err != nil {
+		return err
+	}
+	return c.uploadMedia(ctx, CertFileName, certPEM)
+}
+
+func (c *Client) uploadMedia(ctx context.Context, name string, content []byte) error {
+	sum := sha256.Sum256(content)
+	boundary := "mxwizard" + fmt.Sprintf("%x", sum[:12])
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "--%s\r\n", boundary)
-	fmt.Fprintf(&b, "Content-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n", CertFieldName, CertFileName)
+	fmt.Fprintf(&b, "Content-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n", CertFieldName, name)
 	fmt.Fprintf(&b, "Content-Type: %s\r\n\r\n", CertContentType)
-	b.Write(bundlePEM)
+	b.Write(content)
 	fmt.Fprintf(&b, "\r\n--%s--\r\n", boundary)
-	_, data, err := c.do(ctx, "upload certificate", http.MethodPost, PathMedia, b.Bytes(),
+	_, data, err := c.do(ctx, "upload "+name, http.MethodPost, PathMedia, b.Bytes(),
 		http.Header{"Content-Type": {"multipart/form-data; boundary=" + boundary}})
 	if err != nil {
 		return err
 	}
-	if !strings.Contains(string(data), "OK") {
-		return &Error{Camera: c.Address(), Op: "upload certificate", Kind: ErrCamera, Detail: firstLine(string(data))}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return &Error{Camera: c.Address(), Op: "upload " + name, Kind: ErrCamera, Detail: "the camera answered with an empty body"}
 	}
 	return nil
 }

@@ -253,7 +253,8 @@ func TestCertificateUploadIsActiveAfterReboot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bundle, err := (&certs.Pair{Cert: cert, Key: key}).BundlePEM()
+	pair := &certs.Pair{Cert: cert, Key: key}
+	keyPEM, err := pair.KeyPEM()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +262,7 @@ func TestCertificateUploadIsActiveAfterReboot(t *testing.T) {
 	if err := c.PinNext(cert); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.UploadCertificate(ctx(t), bundle); err != nil {
+	if err := c.UploadCertificate(ctx(t), secret.New(string(keyPEM)), pair.CertificatePEM()); err != nil {
 		t.Fatalf("upload: %v", err)
 	}
 	slot, err := c.ReadCertificate(ctx(t))
@@ -380,5 +381,57 @@ func TestAReplyCutAtTheLimitIsNotTakenForTheConfiguration(t *testing.T) {
 	_, err = c.ReadConfig(ctx(t))
 	if err == nil || !strings.Contains(err.Error(), "larger than 32 MiB") {
 		t.Fatalf("a 33 MiB reply: %v", err)
+	}
+}
+
+// TestTheCertificateSlotTakesTheKeyFirstThenTheCertificateAlone: the
+// simulated camera takes exactly the sequence the public MOBOTIX tool uses
+// (key alone as httpd_privkey.pem, then the leaf alone as httpd_cert.pem),
+// and refuses a bundle, a certificate without a key before it, and a key
+// that does not match.
+func TestTheCertificateSlotTakesTheKeyFirstThenTheCertificateAlone(t *testing.T) {
+	cam, _, tlsSrv := camsimtest.New(t)
+	c, err := camera.New(camera.Options{Address: tlsSrv.URL, Password: factory, AcceptNew: true, Known: camera.NewKnownCamerasInMemory()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func() (*certs.Pair, string) {
+		key, err := certs.GenerateKey(certs.ECDSAP256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, _, err := certs.SelfSigned(key, certs.NewSubject("", "127.0.0.1"), 0, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &certs.Pair{Cert: cert, Key: key}
+		k, err := p.KeyPEM()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, string(k)
+	}
+	a, aKey := mk()
+	b, _ := mk()
+	bundle, _ := a.BundlePEM()
+	for name, upload := range map[string]func() error{
+		"a bundle as the certificate": func() error { return c.UploadCertificate(ctx(t), secret.New(aKey), bundle) },
+		"a key that does not match":   func() error { return c.UploadCertificate(ctx(t), secret.New(aKey), b.CertificatePEM()) },
+		"a certificate as the key": func() error {
+			return c.UploadCertificate(ctx(t), secret.New(string(a.CertificatePEM())), a.CertificatePEM())
+		},
+	} {
+		if err := upload(); err == nil {
+			t.Errorf("%s was accepted", name)
+		}
+		if cam.PendingCertificate() != nil {
+			t.Fatalf("%s left a pending certificate", name)
+		}
+	}
+	if err := c.UploadCertificate(ctx(t), secret.New(aKey), a.CertificatePEM()); err != nil {
+		t.Fatalf("the right sequence: %v", err)
+	}
+	if p := cam.PendingCertificate(); p == nil || !p.Equal(a.Cert) {
+		t.Fatal("the uploaded pair is not pending for the reboot")
 	}
 }

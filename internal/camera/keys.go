@@ -24,7 +24,8 @@ const (
 	PathRobots       = "/robots.txt"                // standard
 	PathImage        = "/record/current.jpg"        // PROVISIONAL: the live image, public by factory default
 	PathWebLog       = "/admin/logfile"             // PROVISIONAL: web server log, ?type=webserver
-	CertFileName     = "httpd_cert.pem"             // CONFIRMED (tool)
+	CertFileName     = "httpd_cert.pem"             // CONFIRMED (tool): the leaf certificate alone, uploaded second
+	KeyFileName      = "httpd_privkey.pem"          // CONFIRMED (tool): the private key alone (PKCS#8), uploaded first
 	CertFieldName    = "some_file"                  // CONFIRMED (tool)
 	CertContentType  = "application/x-x509-ca-cert" // CONFIRMED (tool)
 	MobotixSignature = "MOBOTIX AG, Germany"        // CONFIRMED (tool): in the camera info page

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"net"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/certs"
 	"github.com/mxwizard/mxwizard/internal/profile"
+	"github.com/mxwizard/mxwizard/internal/secret"
 )
 
 // certificate is step 16.
@@ -129,12 +131,13 @@ func (ct certificate) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, 
 		}
 		pair = &certs.Pair{Cert: c, Key: key}
 	}
-	bundle, err := pair.BundlePEM()
+	keyPEM, err := pair.KeyPEM()
 	if err != nil {
 		return nil, fmt.Errorf("certificate: %w", err)
 	}
 	pl.Certificate = &CertificateChange{
-		BundlePEM:   bundle,
+		Key:         secret.New(string(keyPEM)),
+		CertPEM:     pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pair.Cert.Raw}),
 		Certificate: pair.Cert,
 		Describe: fmt.Sprintf("%s, %s, valid until %s, SHA-256 %s", pair.Cert.Subject.CommonName,
 			strings.Join(certNames(pair.Cert), " "), pair.Cert.NotAfter.Format("2006-01-02"), camera.FingerprintSHA256(pair.Cert.Raw)),

@@ -259,9 +259,6 @@ func (e *Engine) Recheck(ctx context.Context, prev *Snapshot, st Step) (*Snapsho
 		s.Effects = &eff
 	}
 	id := st.Info().ID
-	if id == "digest-auth" {
-		e.Client.ForgetAuthentication() // the next request shows the challenge of now
-	}
 	s, err = e.observe(ctx, s, id == "digest-auth", id == "web-crawling", id == "public-access")
 	if err != nil {
 		return nil, Finding{}, err
@@ -279,10 +276,9 @@ func (e *Engine) observe(ctx context.Context, s *Snapshot, auth, robots, public 
 	}
 	var err error
 	if auth {
-		if _, err = e.Client.Identity(ctx); err != nil {
+		if eff.Schemes, err = e.Client.Challenge(ctx); err != nil {
 			return s, err
 		}
-		eff.Schemes = e.Client.OfferedSchemes()
 	}
 	if robots {
 		if eff.RobotsStatus, eff.Robots, err = e.Client.Anonymous(ctx, camera.PathRobots); err != nil {
@@ -345,7 +341,7 @@ func (e *Engine) Apply(ctx context.Context, st Step, s *Snapshot, p *Plan) (*Sna
 		if err := e.Client.PinNext(p.Certificate.Certificate); err != nil {
 			return s, Finding{}, fmt.Errorf("step %d: pin the new certificate: %w", p.Step.Number, err)
 		}
-		if err := e.Client.UploadCertificate(ctx, p.Certificate.BundlePEM); err != nil {
+		if err := e.Client.UploadCertificate(ctx, p.Certificate.Key, p.Certificate.CertPEM); err != nil {
 			return s, Finding{}, fmt.Errorf("step %d: %w", p.Step.Number, err)
 		}
 		e.newCert = true

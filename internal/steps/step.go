@@ -148,7 +148,10 @@ type Plan struct {
 
 // CertificateChange is a certificate to install.
 type CertificateChange struct {
-	BundlePEM   []byte
+	// Key is the private key (PKCS#8 PEM): a secret, revealed only on the
+	// wire. CertPEM is the leaf certificate alone.
+	Key         secret.Secret
+	CertPEM     []byte
 	Certificate *x509.Certificate
 	Describe    string
 }

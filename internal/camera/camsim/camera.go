@@ -91,10 +91,11 @@ type Camera struct {
 	flash   *camera.Config // permanent memory (after store)
 	booted  *camera.Config // the flash the camera booted with: ports and switches
 
-	cert       tls.Certificate // the certificate HTTPS uses now
-	certPEM    []byte          // cert and key, as kept in the state directory
-	pending    *tls.Certificate
-	pendingPEM []byte
+	cert        tls.Certificate // the certificate HTTPS uses now
+	certPEM     []byte          // cert and key, as kept in the state directory
+	pending     *tls.Certificate
+	pendingPEM  []byte
+	uploadedKey []byte // httpd_privkey.pem, waiting for its certificate
 
 	booting bool
 	epoch   uint64 // changes at every reboot: older connections are dead

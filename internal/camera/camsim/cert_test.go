@@ -85,21 +85,34 @@ func TestCertificateUploadIsStrictAndActiveAfterReboot(t *testing.T) {
 	bundle := append(append([]byte{}, certPEM...), keyPEM...)
 	otherCert, _, _ := testCertPEM(t, "other")
 	const boundary = "mxwizardBoundary0123"
-	good := multipartBody(boundary, camera.CertFieldName, camera.CertFileName, camera.CertContentType, bundle)
+	mp := "multipart/form-data; boundary=" + boundary
+	keyPart := multipartBody(boundary, camera.CertFieldName, camera.KeyFileName, camera.CertContentType, keyPEM)
+	certPart := multipartBody(boundary, camera.CertFieldName, camera.CertFileName, camera.CertContentType, certPEM)
 
-	refused := []struct{ name, ctype, body string }{
-		{"quoted boundary", `multipart/form-data; boundary="` + boundary + `"`, good},
-		{"no boundary", "multipart/form-data", good},
-		{"not multipart", "application/x-x509-ca-cert", string(bundle)},
-		{"wrong field", "multipart/form-data; boundary=" + boundary, multipartBody(boundary, "file", camera.CertFileName, camera.CertContentType, bundle)},
-		{"wrong file name", "multipart/form-data; boundary=" + boundary, multipartBody(boundary, camera.CertFieldName, "cert.pem", camera.CertContentType, bundle)},
-		{"wrong part type", "multipart/form-data; boundary=" + boundary, multipartBody(boundary, camera.CertFieldName, camera.CertFileName, "application/octet-stream", bundle)},
-		{"certificate without key", "multipart/form-data; boundary=" + boundary, multipartBody(boundary, camera.CertFieldName, camera.CertFileName, camera.CertContentType, certPEM)},
-		{"key of another certificate", "multipart/form-data; boundary=" + boundary, multipartBody(boundary, camera.CertFieldName, camera.CertFileName, camera.CertContentType, append(otherCert, keyPEM...))},
-		{"not PEM", "multipart/form-data; boundary=" + boundary, multipartBody(boundary, camera.CertFieldName, camera.CertFileName, camera.CertContentType, []byte("hello"))},
-		{"truncated multipart", "multipart/form-data; boundary=" + boundary, good[:len(good)/2]},
+	// Each refused upload starts from a fresh key upload where the case
+	// needs one, so that no case depends on another.
+	refused := []struct {
+		name, ctype, body string
+		keyFirst          bool
+	}{
+		{"quoted boundary", `multipart/form-data; boundary="` + boundary + `"`, keyPart, false},
+		{"no boundary", "multipart/form-data", keyPart, false},
+		{"not multipart", "application/x-x509-ca-cert", string(keyPEM), false},
+		{"wrong field", mp, multipartBody(boundary, "file", camera.KeyFileName, camera.CertContentType, keyPEM), false},
+		{"wrong file name", mp, multipartBody(boundary, camera.CertFieldName, "cert.pem", camera.CertContentType, certPEM), true},
+		{"wrong part type", mp, multipartBody(boundary, camera.CertFieldName, camera.KeyFileName, "application/octet-stream", keyPEM), false},
+		{"a certificate as the key", mp, multipartBody(boundary, camera.CertFieldName, camera.KeyFileName, camera.CertContentType, certPEM), false},
+		{"a bundle as the certificate", mp, multipartBody(boundary, camera.CertFieldName, camera.CertFileName, camera.CertContentType, bundle), true},
+		{"the certificate of another key", mp, multipartBody(boundary, camera.CertFieldName, camera.CertFileName, camera.CertContentType, otherCert), true},
+		{"not PEM", mp, multipartBody(boundary, camera.CertFieldName, camera.CertFileName, camera.CertContentType, []byte("hello")), true},
+		{"truncated multipart", mp, keyPart[:len(keyPart)/2], false},
 	}
 	for _, tc := range refused {
+		if tc.keyFirst {
+			if r := upload(t, plain.URL, mp, keyPart); r.status != http.StatusOK {
+				t.Fatalf("%s: the key upload: %d %q", tc.name, r.status, r.body)
+			}
+		}
 		r := upload(t, plain.URL, tc.ctype, tc.body)
 		if r.status != http.StatusBadRequest || strings.Contains(r.body, "OK") {
 			t.Errorf("%s: %d %q, want 400 and an error", tc.name, r.status, r.body)
@@ -108,10 +121,16 @@ func TestCertificateUploadIsStrictAndActiveAfterReboot(t *testing.T) {
 	if cam.PendingCertificate() != nil {
 		t.Fatal("a refused upload left a pending certificate")
 	}
+	// A certificate before any key (a fresh camera).
+	cam2, plain2, _ := camsimtest.New(t)
+	if r := upload(t, plain2.URL, mp, certPart); r.status != http.StatusBadRequest || !strings.Contains(r.body, camera.KeyFileName+" first") || cam2.PendingCertificate() != nil {
+		t.Errorf("a certificate before its key: %d %q", r.status, r.body)
+	}
 
-	r := upload(t, plain.URL, "multipart/form-data; boundary="+boundary, good)
-	if r.status != http.StatusOK || r.body != "OK - upload\n" {
-		t.Fatalf("good upload: %d %q", r.status, r.body)
+	for _, part := range []string{keyPart, certPart} {
+		if r := upload(t, plain.URL, mp, part); r.status != http.StatusOK || r.body != "OK - upload\n" {
+			t.Fatalf("good upload: %d %q", r.status, r.body)
+		}
 	}
 	if presented(t, secure.URL) != factoryFP {
 		t.Error("the uploaded certificate is active before the reboot")

@@ -376,14 +376,31 @@ func (c *Camera) media(r *http.Request, body []byte) *response {
 		}
 		return &response{status: http.StatusOK, header: http.Header{"Content-Type": {camera.CertContentType}}, body: b.Bytes()}
 	}
-	pemData, err := certificateUpload(r.Header.Get("Content-Type"), body)
+	name, pemData, err := certificateUpload(r.Header.Get("Content-Type"), body)
 	if err != nil {
 		return text(http.StatusBadRequest, "ERROR - upload: "+err.Error()+"\n")
 	}
-	cert, err := tls.X509KeyPair(pemData, pemData)
-	if err != nil {
-		return text(http.StatusBadRequest, "ERROR - upload: the file must hold a PEM certificate and its matching, unencrypted private key\n")
+	// MOBOTIX 7 (tool): the key alone first, then the leaf certificate
+	// alone; the pair is activated at the next reboot.
+	if name == camera.KeyFileName {
+		if b, _ := pem.Decode(pemData); b == nil || b.Type != "PRIVATE KEY" || bytes.Contains(pemData, []byte("CERTIFICATE")) {
+			return text(http.StatusBadRequest, "ERROR - upload: "+camera.KeyFileName+" must hold the private key alone, unencrypted PKCS#8 (BEGIN PRIVATE KEY)\n")
+		}
+		c.uploadedKey = pemData
+		return text(http.StatusOK, "OK - upload\n")
 	}
+	if bytes.Contains(pemData, []byte("PRIVATE KEY")) {
+		return text(http.StatusBadRequest, "ERROR - upload: "+camera.CertFileName+" must hold the certificate alone; upload the key first as "+camera.KeyFileName+"\n")
+	}
+	if c.uploadedKey == nil {
+		return text(http.StatusBadRequest, "ERROR - upload: no private key: upload "+camera.KeyFileName+" first\n")
+	}
+	cert, err := tls.X509KeyPair(pemData, c.uploadedKey)
+	if err != nil {
+		return text(http.StatusBadRequest, "ERROR - upload: the certificate does not match the uploaded private key\n")
+	}
+	pemData = append(append([]byte(nil), pemData...), c.uploadedKey...)
+	c.uploadedKey = nil
 	c.pending, c.pendingPEM = &cert, pemData
 	if err := c.persistLocked(pendingFile, pemData); err != nil {
 		c.syslogLocked("state directory: %v", err)
@@ -396,13 +413,12 @@ func (c *Camera) media(r *http.Request, body []byte) *response {
 // upload: the boundary is taken from Content-Type by hand and must not be
 // quoted (CONFIRMED: the camera is strict); one part, field some_file, file
 // name httpd_cert.pem, type application/x-x509-ca-cert.
-func certificateUpload(contentType string, body []byte) ([]byte, error) {
+func certificateUpload(contentType string, body []byte) (name string, data []byte, err error) {
 	boundary, err := multipartBoundary(contentType)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), boundary)
-	var data []byte
 	found := false
 	for {
 		part, err := mr.NextPart()
@@ -410,30 +426,31 @@ func certificateUpload(contentType string, body []byte) ([]byte, error) {
 			break
 		}
 		if err != nil {
-			return nil, errors.New("malformed multipart body")
+			return "", nil, errors.New("malformed multipart body")
 		}
 		if part.FormName() != camera.CertFieldName {
 			continue
 		}
 		if found {
-			return nil, errors.New("more than one " + camera.CertFieldName + " part")
+			return "", nil, errors.New("more than one " + camera.CertFieldName + " part")
 		}
-		if part.FileName() != camera.CertFileName {
-			return nil, errors.New("the file name must be " + camera.CertFileName)
+		name = part.FileName()
+		if name != camera.CertFileName && name != camera.KeyFileName {
+			return "", nil, errors.New("the file name must be " + camera.KeyFileName + " or " + camera.CertFileName)
 		}
 		if strings.TrimSpace(part.Header.Get("Content-Type")) != camera.CertContentType {
-			return nil, errors.New("the part type must be " + camera.CertContentType)
+			return "", nil, errors.New("the part type must be " + camera.CertContentType)
 		}
 		data, err = io.ReadAll(io.LimitReader(part, maxBody))
 		if err != nil {
-			return nil, errors.New("malformed multipart body")
+			return "", nil, errors.New("malformed multipart body")
 		}
 		found = true
 	}
 	if !found {
-		return nil, errors.New("no " + camera.CertFieldName + " part")
+		return "", nil, errors.New("no " + camera.CertFieldName + " part")
 	}
-	return data, nil
+	return name, data, nil
 }
 
 func multipartBoundary(contentType string) (string, error) {

@@ -74,13 +74,18 @@ func TestServerStateDirIsAPowerCycle(t *testing.T) {
 	fp := presented(t, u.HTTPS)
 	certPEM, keyPEM, der := testCertPEM(t, "next")
 	const boundary = "b0undary"
-	r := call{
-		method: http.MethodPost, url: u.HTTPS + camera.PathMedia, user: "admin", pass: "Stored-Pass-9",
-		header: http.Header{"Content-Type": {"multipart/form-data; boundary=" + boundary}},
-		body:   multipartBody(boundary, camera.CertFieldName, camera.CertFileName, camera.CertContentType, append(certPEM, keyPEM...)),
-	}.do(t)
-	if r.status != http.StatusOK {
-		t.Fatalf("upload: %d %q", r.status, r.body)
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{camera.KeyFileName, keyPEM}, {camera.CertFileName, certPEM}} {
+		r := call{
+			method: http.MethodPost, url: u.HTTPS + camera.PathMedia, user: "admin", pass: "Stored-Pass-9",
+			header: http.Header{"Content-Type": {"multipart/form-data; boundary=" + boundary}},
+			body:   multipartBody(boundary, camera.CertFieldName, f.name, camera.CertContentType, f.data),
+		}.do(t)
+		if r.status != http.StatusOK {
+			t.Fatalf("upload %s: %d %q", f.name, r.status, r.body)
+		}
 	}
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
