@@ -734,14 +734,6 @@ func (c *Client) WebLog(ctx context.Context) ([]LogEntry, error) {
 	return ParseWebLog(data), nil
 }
 
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	if len(s) > 200 {
-		s = s[:200]
-	}
-	return s
-}
-
 func (s *Script) readOnly() bool {
 	for _, c := range s.cmds {
 		if !strings.HasPrefix(c, "view ") && c != "help" {
