@@ -117,9 +117,9 @@ func TestWrongPasswordIsTriedOnce(t *testing.T) {
 		t.Fatal("the error shows the password")
 	}
 	failed := 0
-	for _, line := range strings.Split(cam.WebLog(), "\n") {
-		if strings.Contains(line, " admin ") && strings.HasSuffix(line, " 401") {
-			failed++
+	for _, e := range camera.ParseWebLog([]byte(cam.WebLog())) {
+		if e.User == "admin" && e.Status == 401 {
+			failed += e.Count
 		}
 	}
 	if failed != 1 {
@@ -433,5 +433,23 @@ func TestTheCertificateSlotTakesTheKeyFirstThenTheCertificateAlone(t *testing.T)
 	}
 	if p := cam.PendingCertificate(); p == nil || !p.Equal(a.Cert) {
 		t.Fatal("the uploaded pair is not pending for the reboot")
+	}
+}
+
+// TestTheWebServerLogIsReadAsTheCamerasTable: the help describes one row
+// per host and object with a count; both the tab-separated table and the
+// line-per-request form are read, the count kept.
+func TestTheWebServerLogIsReadAsTheCamerasTable(t *testing.T) {
+	table := "Host Name\tURL\tStatus\tUser Name\tCount\tDate & Time\n" +
+		"192.0.2.7\t/admin/remoteconfig\t401\tadmin\t12\t2026-12-01 10:00:00\n" +
+		"192.0.2.8\t/record/current.jpg\t200\t-\t3\t2026-12-01T10:01:00Z\n" +
+		"garbage line\n"
+	got := camera.ParseWebLog([]byte(table))
+	if len(got) != 2 || got[0].Count != 12 || got[0].User != "admin" || got[0].Status != 401 || got[1].User != "" || got[1].Count != 3 {
+		t.Fatalf("table: %+v", got)
+	}
+	lines := camera.ParseWebLog([]byte("2026-12-01T10:00:00Z 192.0.2.7 admin POST /admin/remoteconfig 401\n"))
+	if len(lines) != 1 || lines[0].Count != 1 || lines[0].Method != "POST" {
+		t.Fatalf("line form: %+v", lines)
 	}
 }

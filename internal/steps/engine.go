@@ -119,13 +119,18 @@ func (e *Engine) Snapshot(ctx context.Context, withLog bool) (*Snapshot, error) 
 // configuration request of user in the log: the configuration read of this
 // very snapshot, a moment ago.
 func seenAs(log []camera.LogEntry, user string) net.IP {
-	for i := len(log) - 1; i >= 0; i-- {
-		e := log[i]
-		if e.User == user && e.Status/100 == 2 && strings.HasPrefix(e.Path, camera.PathRemoteConfig) {
-			return net.ParseIP(e.Address)
+	var newest *camera.LogEntry
+	for i := range log {
+		e := &log[i]
+		if e.User == user && e.Status/100 == 2 && strings.HasPrefix(e.Path, camera.PathRemoteConfig) &&
+			(newest == nil || !e.Time.Before(newest.Time)) {
+			newest = e
 		}
 	}
-	return nil
+	if newest == nil {
+		return nil
+	}
+	return net.ParseIP(newest.Address)
 }
 
 func configuredPort(cfg *camera.Config, scheme string) int {
@@ -547,6 +552,7 @@ func (e *Engine) Finish(ctx context.Context, s *Snapshot) (*Snapshot, error) {
 	if snap, err = e.ObserveEffects(ctx, snap); err != nil {
 		return nil, err
 	}
+	snap.LogSinceReboot = before != nil
 	if before != nil {
 		if e.notAtNew != nil {
 			snap = e.notAnsweringAt(snap, e.notAtNew, before)

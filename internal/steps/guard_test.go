@@ -254,3 +254,23 @@ func TestAdminUserOfTheProfileIsHonoured(t *testing.T) {
 		t.Fatalf("admin.user = the account logged in: %v", err)
 	}
 }
+
+// TestTheWebServerLogRightAfterARebootProvesNothing: the camera deletes its
+// log at every reboot; step 21 read right after one is a manual step, not
+// "no failed logins"; rows count as many failed logins as they say.
+func TestTheWebServerLogRightAfterARebootProvesNothing(t *testing.T) {
+	s := snapshotOf(t, baseConfig, "https://192.0.2.10")
+	s.WebLog = []camera.LogEntry{{Time: time.Now(), Address: "198.51.100.9", User: "admin", Path: "/admin/remoteconfig", Status: 401, Count: 7}}
+	if f := (webServerLog{}).Check(s); f.Status != Fail || !strings.Contains(f.Detail, "198.51.100.9: 7") {
+		t.Fatalf("a row of 7 failed logins: %s %s", f.Status, f.Detail)
+	}
+	s.WebLog, s.LogSinceReboot = []camera.LogEntry{}, true
+	if f := (webServerLog{}).Check(s); f.Status != Manual || !strings.Contains(f.Detail, "deleted its log") {
+		t.Fatalf("right after a reboot: %s %s", f.Status, f.Detail)
+	}
+	p := profile.Default()
+	p.Intrusion.Threshold = 5
+	s.WebLog = []camera.LogEntry{{Time: time.Now(), Address: "192.0.2.50", User: "admin", Status: 401, Count: 4}}
+	_, err := intrusionDetection{}.Plan(s, p, gen())
+	wantGuard(t, err, "4 failed logins")
+}

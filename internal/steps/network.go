@@ -292,7 +292,7 @@ func (d intrusionDetection) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*
 		cutoff := s.now().Add(-in.Window)
 		for _, e := range s.WebLog {
 			if IsFailedLogin(e) && e.Time.After(cutoff) && net.ParseIP(e.Address).Equal(s.InstallerIP) {
-				failures++
+				failures += max(e.Count, 1) // a row's time is its last request: counted whole, on the safe side
 			}
 		}
 		if failures+1 >= in.Threshold {

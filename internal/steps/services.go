@@ -328,9 +328,10 @@ func SummarizeLog(entries []camera.LogEntry, rules []IPRule, installer net.IP) L
 	sum := LogSummary{FailedByAddr: map[string]int{}}
 	seen := map[string]bool{}
 	for _, e := range entries {
-		sum.Requests++
+		n := max(e.Count, 1)
+		sum.Requests += n
 		if IsFailedLogin(e) {
-			sum.FailedByAddr[e.Address]++
+			sum.FailedByAddr[e.Address] += n
 		}
 		ip := net.ParseIP(e.Address)
 		if ip == nil || seen[e.Address] || (installer != nil && ip.Equal(installer)) {
@@ -362,9 +363,14 @@ func (webServerLog) Info() Info {
 	}
 }
 
-func (webServerLog) Check(s *Snapshot) Finding {
+func (w webServerLog) Check(s *Snapshot) Finding {
 	if s.WebLog == nil {
 		return manual("the log was not read")
+	}
+	if s.LogSinceReboot {
+		// The camera deletes its log at every reboot: a log read right
+		// after one says nothing about attacks yet.
+		return manual("the camera deleted its log at the reboot a moment ago, so it holds only this session's requests and says nothing about attacks yet: review it in a few days at %s", w.Info().MenuPath)
 	}
 	var rules []IPRule
 	for _, txt := range splitList(s.Value(camera.SecIPAccess, camera.KeyIPRules)) {

@@ -88,6 +88,9 @@ type Snapshot struct {
 	Certificate *x509.Certificate
 	// WebLog is the web server log (read only when a step needs it).
 	WebLog []camera.LogEntry
+	// LogSinceReboot is set when WebLog was read right after the reboot
+	// that deleted it.
+	LogSinceReboot bool
 	// SeenAs is the address the camera logged for this session's own
 	// requests: the address the camera sees this computer as, which differs
 	// from InstallerIP behind NAT, a VPN or a port forward. Nil when the log

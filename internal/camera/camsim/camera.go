@@ -105,7 +105,8 @@ type Camera struct {
 	requests int
 	faults   Faults
 
-	weblog   []logEntry
+	weblog      []logRow
+	weblogIndex map[string]int // row of host, object, status and user
 	syslog   []string
 	failures map[string][]time.Time
 	lockouts map[string]time.Time
@@ -276,6 +277,7 @@ func (c *Camera) persistLocked(name string, data []byte) error {
 // RAM and active, temporary IP rules vanish, a pending certificate becomes
 // the HTTPS certificate, and what lived in memory only is gone.
 func (c *Camera) bootFromFlashLocked() {
+	c.weblog, c.weblogIndex = nil, nil // the web server log is deleted at every reboot (doc)
 	rules := splitList(c.flash.Value(camera.SecIPAccess, camera.KeyIPRules))
 	var keep []string
 	for _, txt := range rules {
@@ -535,29 +537,27 @@ func (c *Camera) syslogLocked(format string, args ...any) {
 	}
 }
 
-// logEntry is one line of the web server log.
-type logEntry struct {
-	t      time.Time
-	addr   string
-	user   string
-	method string
-	path   string
-	status int
+// logRow is one row of the web server log: as the camera's help describes
+// it (help webserverlog), one row per host and object with a count, not one
+// line per request. The log is deleted at every reboot.
+type logRow struct {
+	addr, path, user string
+	status, count    int
+	last             time.Time
 }
 
-func (e logEntry) String() string {
-	user := e.user
-	if user == "" {
-		user = "-"
-	}
-	return fmt.Sprintf("%s %s %s %s %s %d", e.t.UTC().Format(time.RFC3339), e.addr, user, e.method, e.path, e.status)
-}
+// webLogHeader is the table's header (the help's column names).
+const webLogHeader = "Host Name\tURL\tStatus\tUser Name\tCount\tDate & Time"
 
 func (c *Camera) webLogTextLocked() string {
 	var b strings.Builder
+	b.WriteString(webLogHeader + "\n")
 	for _, e := range c.weblog {
-		b.WriteString(e.String())
-		b.WriteByte('\n')
+		user := e.user
+		if user == "" {
+			user = "-"
+		}
+		fmt.Fprintf(&b, "%s\t%s\t%d\t%s\t%d\t%s\n", e.addr, e.path, e.status, user, e.count, e.last.UTC().Format(time.RFC3339))
 	}
 	return b.String()
 }
@@ -585,15 +585,22 @@ func (c *Camera) logRequestLocked(r *http.Request, user string, status int) {
 	if method == "" || strings.ContainsAny(method, " \t\r\n") {
 		method = "-"
 	}
-	e := logEntry{t: c.now(), addr: addr, user: user, method: method, path: logPath(r), status: status}
-	c.weblog = append(c.weblog, e)
-	if len(c.weblog) > maxWebLog {
-		c.weblog = append([]logEntry(nil), c.weblog[len(c.weblog)-maxWebLog:]...)
+	now, path := c.now(), logPath(r)
+	key := fmt.Sprintf("%s\x00%s\x00%d\x00%s", addr, path, status, user)
+	if i, ok := c.weblogIndex[key]; ok {
+		c.weblog[i].count++
+		c.weblog[i].last = now
+	} else if len(c.weblog) < maxWebLog {
+		if c.weblogIndex == nil {
+			c.weblogIndex = map[string]int{}
+		}
+		c.weblogIndex[key] = len(c.weblog)
+		c.weblog = append(c.weblog, logRow{addr: addr, path: path, user: user, status: status, count: 1, last: now})
 	}
 	if c.opts.Log != nil {
 		line, _ := json.Marshal(requestLogLine{
-			Time: e.t.UTC().Format(time.RFC3339Nano), Camera: c.opts.Name, Method: method,
-			Path: e.path, Status: status, Remote: r.RemoteAddr, User: user,
+			Time: now.UTC().Format(time.RFC3339Nano), Camera: c.opts.Name, Method: method,
+			Path: path, Status: status, Remote: r.RemoteAddr, User: user,
 		})
 		_, _ = c.opts.Log.Write(append(line, '\n'))
 	}
