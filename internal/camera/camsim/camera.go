@@ -107,11 +107,11 @@ type Camera struct {
 
 	weblog      []logRow
 	weblogIndex map[string]int // row of host, object, status and user
-	syslog   []string
-	failures map[string][]time.Time
-	lockouts map[string]time.Time
-	nonces   map[string]*nonceState
-	nonceSeq []string
+	syslog      []string
+	failures    map[string][]time.Time
+	lockouts    map[string]time.Time
+	nonces      map[string]*nonceState
+	nonceSeq    []string
 }
 
 const (
