@@ -176,10 +176,18 @@ func (c *Config) Keys(section string) []string {
 	return out
 }
 
-// Get returns the value of section/key.
+// Get returns the value of section/key as the camera reads it (MOBOTIX's
+// own configuration parser, mxmConfigSection.cpp): the key matched without
+// regard to case, a '#' anywhere in the value starting a comment, and the
+// value trimmed. (Values mxwizard writes never carry a raw '#': they are
+// percent-encoded.) The file's bytes stay as they are.
 func (c *Config) Get(section, key string) (string, bool) {
 	if i := c.find(section, key); i >= 0 {
-		return c.lines[i].value, true
+		v := c.lines[i].value
+		if h := strings.IndexByte(v, '#'); h >= 0 {
+			v = v[:h]
+		}
+		return strings.TrimSpace(v), true
 	}
 	return "", false
 }
@@ -300,7 +308,7 @@ func (c *Config) terminateLast() {
 
 func (c *Config) find(section, key string) int {
 	for i, ln := range c.lines {
-		if ln.kind == lineKeyValue && ln.section == section && (key == "" || ln.key == key) {
+		if ln.kind == lineKeyValue && ln.section == section && (key == "" || strings.EqualFold(ln.key, key)) {
 			return i
 		}
 	}

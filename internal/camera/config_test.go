@@ -120,3 +120,23 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// TestValuesAreReadAsTheCameraReadsThem: keys without regard to case, a
+// '#' anywhere starting a comment, values trimmed (MOBOTIX's MxPEG SDK,
+// mxmConfigSection.cpp); the file itself round-trips unchanged.
+func TestValuesAreReadAsTheCameraReadsThem(t *testing.T) {
+	in := "SECTION webserver\nauth = digest # set by the installer\nHTTPS_port=8443\nENDSECTION webserver\n"
+	c, err := ParseConfig([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Value(SecWebServer, KeyAuthMethod); got != "digest" {
+		t.Errorf("AUTH = %q, want digest", got)
+	}
+	if got := c.Value(SecWebServer, KeyHTTPSPort); got != "8443" {
+		t.Errorf("HTTPS_PORT = %q, want 8443", got)
+	}
+	if string(c.Bytes()) != in {
+		t.Errorf("the file changed: %q", c.Bytes())
+	}
+}

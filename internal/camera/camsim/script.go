@@ -421,7 +421,12 @@ func (c *Camera) checkSectionLocked(src *camera.Config, name string) error {
 
 // writeParamLocked changes one parameter in RAM (write params).
 func (c *Camera) writeParamLocked(path, raw string) error {
-	value, err := camera.DecodeValue(raw)
+	// A '#' anywhere in a line starts a comment, and values are trimmed
+	// (doc: mxmConfigSection.cpp): a value that means '#' must carry %23.
+	if h := strings.IndexByte(raw, '#'); h >= 0 {
+		raw = raw[:h]
+	}
+	value, err := camera.DecodeValue(strings.TrimSpace(raw))
 	if err != nil {
 		return err
 	}

@@ -189,3 +189,20 @@ func FuzzScript(f *testing.F) {
 		}
 	})
 }
+
+// TestARawHashStartsACommentAndValuesAreTrimmed: as MOBOTIX's parser reads
+// a line, a raw '#' ends the value and spaces around it do not count.
+func TestARawHashStartsACommentAndValuesAreTrimmed(t *testing.T) {
+	cam := camsim.New(camsim.Options{})
+	out := cam.RunScript("\nhelo\nwrite params\npageoptions/ROBOTS= forbid # no crawlers\nethernet/HOSTNAME=lobby-cam#ignored\nupdate\nquit\n\n")
+	if strings.Contains(out, "#ERR") {
+		t.Fatalf("the script was refused:\n%s", out)
+	}
+	cfg := cam.RAMConfig()
+	if got := cfg.Value(camera.SecPageOptions, camera.KeyRobots); got != "forbid" {
+		t.Errorf("ROBOTS = %q, want forbid", got)
+	}
+	if got := cfg.Value(camera.SecEthernet, camera.KeyHostname); got != "lobby-cam" {
+		t.Errorf("HOSTNAME = %q, want lobby-cam", got)
+	}
+}
