@@ -114,7 +114,10 @@ const (
 	KeyMxEnable  = "ENABLE" // 0|1
 	KeyMxKey     = "KEY"    // write-only secret; "" means the factory key is in use
 	KeyMxMode    = "MODE"   // broadcast|multicast
-	KeyMxPort    = "PORT"
+	// The dialog has separate ports for the two modes (doc, help
+	// msgdistri); multicast also uses the port below the one given.
+	KeyMxBroadcastPort = "BROADCAST_PORT"
+	KeyMxMulticastPort = "MULTICAST_PORT"
 
 	// PROVISIONAL: error notification.
 	SecErrorNotify = "errornotify"

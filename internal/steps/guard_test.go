@@ -274,3 +274,21 @@ func TestTheWebServerLogRightAfterARebootProvesNothing(t *testing.T) {
 	_, err := intrusionDetection{}.Plan(s, p, gen())
 	wantGuard(t, err, "4 failed logins")
 }
+
+// TestWebPortsKeepClearOfMxMessageSystem: with MxMessageSystem on, its
+// broadcast port, its multicast port and the port below that are taken.
+func TestWebPortsKeepClearOfMxMessageSystem(t *testing.T) {
+	cfg := baseConfig + "SECTION mxmessage\nENABLE=1\nBROADCAST_PORT=8750\nMULTICAST_PORT=8752\nENDSECTION mxmessage\n"
+	s := snapshotOf(t, cfg, "https://192.0.2.10")
+	for _, port := range []int{8750, 8751, 8752} {
+		p := profile.Default()
+		p.WebServer.HTTPSPort = port
+		_, err := webServerPorts{}.Plan(s, p, gen())
+		wantGuard(t, err, "used by another service")
+	}
+	p := profile.Default()
+	p.WebServer.HTTPSPort = 8753
+	if _, err := (webServerPorts{}).Plan(s, p, gen()); err != nil {
+		t.Fatalf("a free port: %v", err)
+	}
+}

@@ -364,6 +364,16 @@ func (w webServerPorts) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan
 			reserved[n] = true
 		}
 	}
+	// MxMessageSystem, when on, listens on its broadcast port and on its
+	// multicast port and the port below it (doc, help msgdistri).
+	if s.Value(camera.SecMxMessage, camera.KeyMxEnable) == "1" {
+		if n, err := strconv.Atoi(s.Value(camera.SecMxMessage, camera.KeyMxBroadcastPort)); err == nil {
+			reserved[n] = true
+		}
+		if n, err := strconv.Atoi(s.Value(camera.SecMxMessage, camera.KeyMxMulticastPort)); err == nil {
+			reserved[n], reserved[n-1] = true, true
+		}
+	}
 	check := func(name string, port int) error {
 		if port < 1 || port > 65535 {
 			return &GuardError{Step: 11, Reason: fmt.Sprintf("%s %d is not a port (1-65535)", name, port)}

@@ -140,7 +140,8 @@ func factoryConfig(model, serial, firmware, hostname string) *camera.Config {
 		camera.KeyIntrNotify, "")
 	set(camera.SecPageOptions, camera.KeyRobots, robotsAllow)
 	set(camera.SecStorage, camera.KeyStorageTarget, "sd", camera.KeyEncryptKey, "")
-	set(camera.SecMxMessage, camera.KeyMxEnable, "1", camera.KeyMxKey, "", camera.KeyMxMode, "broadcast", camera.KeyMxPort, "8750")
+	set(camera.SecMxMessage, camera.KeyMxEnable, "1", camera.KeyMxKey, "", camera.KeyMxMode, "broadcast",
+		camera.KeyMxBroadcastPort, "8750", camera.KeyMxMulticastPort, "8752")
 	set(camera.SecErrorNotify, camera.KeyENEnable, "0", camera.KeyENDeadTime, "1", camera.KeyENMethods, "", camera.KeyENAfterBoot, "0")
 	set(camera.SecStorageFailure, camera.KeySFEnable, "0", camera.KeySFTests, "", camera.KeySFSensitivity, "high", camera.KeySFNotify, "")
 	set(camera.SecOpenVPN, camera.KeyVPNEnable, "0", camera.KeyVPNServer, "", camera.KeyVPNPort, "1194", camera.KeyVPNProto, "udp")

@@ -352,8 +352,9 @@ var keyRules = map[string]map[string]keyRule{
 			}
 			return textUpTo(256)(v)
 		}, secret: true},
-		camera.KeyMxMode: {check: oneOf("broadcast", "multicast")},
-		camera.KeyMxPort: {check: checkPortValue},
+		camera.KeyMxMode:          {check: oneOf("broadcast", "multicast")},
+		camera.KeyMxBroadcastPort: {check: checkPortValue},
+		camera.KeyMxMulticastPort: {check: checkPortValue},
 	},
 	camera.SecErrorNotify: {
 		camera.KeyENEnable:    {check: onOff},
