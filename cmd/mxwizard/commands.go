@@ -14,5 +14,6 @@ func subcommands() []*cobra.Command {
 		newBackupCmd(),
 		newSimulateCmd(),
 		newCertificateCmd(),
+		newProbeCmd(),
 	}
 }

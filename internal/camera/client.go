@@ -212,6 +212,30 @@ func (c *Client) Anonymous(ctx context.Context, path string) (int, []byte, error
 	return 0, nil, err
 }
 
+// Fetch GETs path with the client's login and returns the status and the
+// body (at most what do reads), for read-only reports such as `mxwizard
+// probe`: any answer is a result, only no answer is an error.
+func (c *Client) Fetch(ctx context.Context, path string) (int, []byte, error) {
+	resp, body, err := c.do(ctx, "read "+path, http.MethodGet, path, nil, nil)
+	if resp != nil {
+		return resp.StatusCode, body, nil
+	}
+	return 0, nil, err
+}
+
+// ViewConfigRaw returns the camera's whole answer to `view configfile`,
+// wrapper lines included, unparsed.
+func (c *Client) ViewConfigRaw(ctx context.Context) ([]byte, error) {
+	var data []byte
+	err := c.withRetry(ctx, func() error {
+		_, body, err := c.do(ctx, "remote configuration", http.MethodPost, PathRemoteConfig, new(Script).ViewConfigFile().Bytes(),
+			http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
+		data = body
+		return err
+	})
+	return data, err
+}
+
 // Challenge asks the camera, without credentials, which login schemes it
 // offers now: one anonymous GET of an admin path, whose 401 carries the
 // challenge. Nothing is sent that could count as a failed login.

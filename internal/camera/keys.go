@@ -20,6 +20,7 @@ const (
 	PathRControl     = "/admin/rcontrol"            // CONFIRMED (doc): ?action=storeconfig, POST ?action=reboot
 	PathCameraInfo   = "/control/camerainfo"        // CONFIRMED (tool): ?text gives plain text
 	PathControl      = "/control/control"           // CONFIRMED (doc/tool)
+	PathAdminControl = "/admin/control"             // CONFIRMED (doc): ?list lists the Admin-menu sections
 	PathMedia        = "/config/camera/media"       // CONFIRMED (tool, MOBOTIX 7): certificate slot
 	PathRobots       = "/robots.txt"                // standard
 	PathImage        = "/record/current.jpg"        // PROVISIONAL: the live image, public by factory default
@@ -167,3 +168,40 @@ const (
 	ActionTempDeny  = "tempdeny"
 	ActionInactive  = "inactive"
 )
+
+// ExpectedKeys are the section and key names mxwizard reads or writes, for
+// `mxwizard probe` to say which a real camera has (users and groups are
+// sections of names, not of fixed keys: listed without a key).
+var ExpectedKeys = [][2]string{
+	{SecEthernet, KeyHostname}, {SecEthernet, KeyIPAddr}, {SecTimestamp, KeyVersion}, {SecTimestamp, KeyDate},
+	{SecEthernet, KeyDot1XEnable}, {SecEthernet, KeyDot1XEAP}, {SecEthernet, KeyDot1XIdent}, {SecEthernet, KeyDot1XPass},
+	{SecSystem, KeyModel}, {SecSystem, KeySerial}, {SecSystem, KeyHardware},
+	{SecUsers, ""}, {SecGroups, ""}, {SecAccess, KeyPublic},
+	{SecIPAccess, KeyIPEnable}, {SecIPAccess, KeyIPNoMatch}, {SecIPAccess, KeyIPRules},
+	{SecWebServer, KeyHTTPEnable}, {SecWebServer, KeyHTTPPorts}, {SecWebServer, KeyHTTPSEnable}, {SecWebServer, KeyHTTPSPort},
+	{SecWebServer, KeyAuthMethod}, {SecWebServer, KeyServicePorts},
+	{SecIntrusion, KeyIntrEnable}, {SecIntrusion, KeyIntrThreshold}, {SecIntrusion, KeyIntrWindow},
+	{SecIntrusion, KeyIntrLockout}, {SecIntrusion, KeyIntrLockoutTime}, {SecIntrusion, KeyIntrNotify},
+	{SecPageOptions, KeyRobots}, {SecStorage, KeyStorageTarget}, {SecStorage, KeyEncryptKey},
+	{SecMxMessage, KeyMxEnable}, {SecMxMessage, KeyMxKey}, {SecMxMessage, KeyMxMode},
+	{SecMxMessage, KeyMxBroadcastPort}, {SecMxMessage, KeyMxMulticastPort},
+	{SecErrorNotify, KeyENEnable}, {SecErrorNotify, KeyENDeadTime}, {SecErrorNotify, KeyENMethods}, {SecErrorNotify, KeyENAfterBoot},
+	{SecStorageFailure, KeySFEnable}, {SecStorageFailure, KeySFTests}, {SecStorageFailure, KeySFSensitivity}, {SecStorageFailure, KeySFNotify},
+	{SecOpenVPN, KeyVPNEnable}, {SecOpenVPN, KeyVPNServer}, {SecOpenVPN, KeyVPNPort}, {SecOpenVPN, KeyVPNProto},
+}
+
+// HarmlessKeys are the keys whose values `mxwizard probe` may show: they
+// name modes, switches, ports and versions, never a person, an address book
+// or a secret. Every other value is replaced.
+var HarmlessKeys = map[string]bool{
+	SecTimestamp + "/" + KeyVersion: true, SecSystem + "/" + KeyModel: true, SecSystem + "/" + KeyHardware: true,
+	SecWebServer + "/" + KeyHTTPEnable: true, SecWebServer + "/" + KeyHTTPPorts: true, SecWebServer + "/" + KeyHTTPSEnable: true,
+	SecWebServer + "/" + KeyHTTPSPort: true, SecWebServer + "/" + KeyAuthMethod: true, SecWebServer + "/" + KeyServicePorts: true,
+	SecIPAccess + "/" + KeyIPEnable: true, SecIPAccess + "/" + KeyIPNoMatch: true,
+	SecIntrusion + "/" + KeyIntrEnable: true, SecIntrusion + "/" + KeyIntrThreshold: true, SecIntrusion + "/" + KeyIntrWindow: true,
+	SecIntrusion + "/" + KeyIntrLockout: true, SecIntrusion + "/" + KeyIntrLockoutTime: true,
+	SecPageOptions + "/" + KeyRobots: true, SecStorage + "/" + KeyStorageTarget: true,
+	SecMxMessage + "/" + KeyMxEnable: true, SecMxMessage + "/" + KeyMxMode: true,
+	SecErrorNotify + "/" + KeyENEnable: true, SecStorageFailure + "/" + KeySFEnable: true,
+	SecEthernet + "/" + KeyDot1XEnable: true, SecEthernet + "/" + KeyDot1XEAP: true, SecOpenVPN + "/" + KeyVPNEnable: true,
+}

@@ -67,6 +67,7 @@ var routes = map[string]route{
 	camera.PathMedia:        {right: camera.RightAdmin, methods: "GET POST", bodyMax: maxBody, handle: (*Camera).media},
 	camera.PathCameraInfo:   {right: camera.RightInfo, methods: "GET", handle: (*Camera).cameraInfo},
 	camera.PathControl:      {right: camera.RightSetup, methods: "GET", handle: (*Camera).control},
+	camera.PathAdminControl: {right: camera.RightAdmin, methods: "GET", handle: (*Camera).adminControl},
 	pathControlAction:       {right: camera.RightControl, methods: "GET POST", handle: func(*Camera, *http.Request, []byte) *response { return text(http.StatusOK, "OK\n") }},
 	pathImage:               {right: camera.RightImage, methods: "GET", handle: (*Camera).image},
 	"/":                     {right: camera.RightLive, methods: "GET", handle: (*Camera).livePage},
@@ -321,6 +322,15 @@ func (c *Camera) control(r *http.Request, _ []byte) *response {
 		return text(http.StatusOK, c.active.SectionText(s))
 	}
 	return text(http.StatusBadRequest, "ERROR - the simulated camera supports list and read; change settings with "+camera.PathRemoteConfig+"\n")
+}
+
+// adminControl answers /admin/control?list with the sections of the
+// configuration, admin ones included (doc: the Admin-menu sections).
+func (c *Camera) adminControl(r *http.Request, _ []byte) *response {
+	if !r.URL.Query().Has("list") {
+		return text(http.StatusBadRequest, "ERROR - the simulated camera supports list\n")
+	}
+	return text(http.StatusOK, strings.Join(c.active.Sections(), "\n")+"\n")
 }
 
 func (c *Camera) livePage(*http.Request, []byte) *response {
