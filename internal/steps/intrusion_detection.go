@@ -1,0 +1,70 @@
+package steps
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/profile"
+)
+
+// intrusionDetection is step 8.
+type intrusionDetection struct{}
+
+func (intrusionDetection) Info() Info {
+	return Info{
+		8, "intrusion-detection", "Enable the Intrusion Detection with notification and block of offending IP address",
+		"Admin Menu > Network Setup > Web Server (for experts) > Intrusion Detection Settings",
+		"Password guessing is stopped after a few tries: the offending address is blocked and somebody is told.",
+	}
+}
+
+func (intrusionDetection) Check(s *Snapshot) Finding {
+	v := func(k string) string { return s.Value(camera.SecIntrusion, k) }
+	switch {
+	case v(camera.KeyIntrEnable) != "1":
+		return fail("intrusion detection is off")
+	case v(camera.KeyIntrLockout) != "1":
+		return fail("intrusion detection is on but does not block the offending address")
+	case v(camera.KeyIntrNotify) == "":
+		return fail("intrusion detection blocks but notifies nobody")
+	}
+	return pass("after %s failed logins in %s s the address is blocked for %s s; notify: %s",
+		v(camera.KeyIntrThreshold), v(camera.KeyIntrWindow), v(camera.KeyIntrLockoutTime), v(camera.KeyIntrNotify))
+}
+
+func (d intrusionDetection) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error) {
+	pl := &Plan{Step: d.Info()}
+	in := p.Intrusion
+	if in.Threshold < 3 || in.Threshold > 100 {
+		return nil, &GuardError{Step: 8, Reason: fmt.Sprintf("threshold %d: with fewer than 3 attempts a single typo (or mxwizard's own check that the old password fails) blocks the installer", in.Threshold), Hint: "use a threshold from 3 to 100 (5 is usual)"}
+	}
+	if in.Window < time.Second || in.Lockout < time.Second {
+		return nil, fmt.Errorf("intrusion: window and lockout must be at least 1s (e.g. window: 1m, lockout: 10m)")
+	}
+	if len(in.Notify) == 0 {
+		return nil, fmt.Errorf("intrusion.notify: name at least one method (email, ipnotify, ...)")
+	}
+	if s.InstallerIP != nil {
+		failures := 0
+		cutoff := s.now().Add(-in.Window)
+		for _, e := range s.WebLog {
+			if IsFailedLogin(e) && e.Time.After(cutoff) && net.ParseIP(e.Address).Equal(s.InstallerIP) {
+				failures += max(e.Count, 1) // a row's time is its last request: counted whole, on the safe side
+			}
+		}
+		if failures+1 >= in.Threshold {
+			return nil, &GuardError{Step: 8, Reason: fmt.Sprintf("this computer had %d failed logins in the last %s: enabling the lock-out now would block it", failures, in.Window), Hint: "wait for the window to pass, then run the step again"}
+		}
+	}
+	pl.setDiffering(s, camera.SecIntrusion,
+		setting{camera.KeyIntrThreshold, strconv.Itoa(in.Threshold)},
+		setting{camera.KeyIntrWindow, strconv.Itoa(int(in.Window / time.Second))},
+		setting{camera.KeyIntrLockoutTime, strconv.Itoa(int(in.Lockout / time.Second))},
+		setting{camera.KeyIntrNotify, joinSorted(in.Notify)},
+		setting{camera.KeyIntrLockout, "1"},
+		setting{camera.KeyIntrEnable, "1"})
+	return pl, nil
+}
