@@ -42,7 +42,7 @@ func TestProbeWritesAFieldReportWithoutASecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, text := range []string{string(md), string(js), stdout.String(), stderr.String()} {
-		for _, bad := range []string{adminPW, userPW, recKey, "{HA1}", "{SSHA256}", "pwhash", "anna.smith"} {
+		for _, bad := range []string{adminPW, userPW, recKey, "HA1}", "{SSHA256}", "pwhash", "anna.smith"} {
 			if strings.Contains(text, bad) {
 				t.Errorf("the report shows %q", bad)
 			}

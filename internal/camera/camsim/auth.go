@@ -44,7 +44,7 @@ func (c *Camera) storedHA1Locked(user string) string {
 	if !isPasswordHash(h) {
 		return ""
 	}
-	return strings.TrimPrefix(h, "{HA1}")
+	return strings.TrimPrefix(h, "{camsim-HA1}")
 }
 
 func equalString(a, b string) bool {

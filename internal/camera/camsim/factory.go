@@ -21,7 +21,7 @@ const (
 	// timestamp/VERSION show it.
 	DefaultFirmware = "MX-V7.3.5.35"
 	// Realm is the HTTP authentication realm; password hashes are
-	// {HA1}md5(user:Realm:password).
+	// {camsim-HA1}md5(user:Realm:password), the simulator's own format.
 	Realm = "MOBOTIX Camera User"
 	// factoryDate is the timestamp/DATE of the factory configuration.
 	factoryDate = "2026-01-15 08:00:00"

@@ -30,10 +30,12 @@ const (
 
 var notifyMethods = []string{"email", "ipnotify", "phone", "ftp", "leds", "audio", "liveimage"}
 
-// PasswordHash is what the camera stores for a password: {HA1} and the hex
-// MD5 of user:realm:password (what HTTP Digest needs).
+// PasswordHash is what the simulated camera stores for a password: its own
+// format, {camsim-HA1} and the hex MD5 of user:realm:password (what HTTP
+// Digest needs). Real cameras differ by firmware line (MX-V4 stores a DES
+// crypt(3) hash; MOBOTIX 7 is unknown): nothing in mxwizard reads it.
 func PasswordHash(user, password string) string {
-	return "{HA1}" + ha1(user, password)
+	return "{camsim-HA1}" + ha1(user, password)
 }
 
 func ha1(user, password string) string {
@@ -83,7 +85,7 @@ func isSecretHash(v string) bool {
 }
 
 func isPasswordHash(v string) bool {
-	rest, ok := strings.CutPrefix(v, "{HA1}")
+	rest, ok := strings.CutPrefix(v, "{camsim-HA1}")
 	return ok && isHexN(rest, 32)
 }
 

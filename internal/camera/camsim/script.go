@@ -363,7 +363,7 @@ func (c *Camera) checkSectionLocked(src *camera.Config, name string) error {
 					out = append(out, f)
 				case camera.ProfPasswordHash:
 					if f.Value != "" && !isPasswordHash(f.Value) {
-						return fmt.Errorf("user %s: pwhash is not {HA1}<32 hex digits>", u)
+						return fmt.Errorf("user %s: pwhash is not {camsim-HA1}<32 hex digits>", u)
 					}
 					out = out.With(f.Key, f.Value)
 				case camera.ProfPassword:

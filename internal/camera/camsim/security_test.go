@@ -55,7 +55,7 @@ func TestNoPasswordOrSecretIsKeptOrShownInPlainText(t *testing.T) {
 	}
 	cfg, _ := camera.ParseConfig([]byte(file))
 	if got := camera.ParseProfile(cfg.Value(camera.SecUsers, "operator")).Get(camera.ProfPasswordHash); got != camsim.PasswordHash("operator", pw) {
-		t.Errorf("pwhash %q, want {HA1}md5(operator:realm:password)", got)
+		t.Errorf("pwhash %q, want {camsim-HA1}md5(operator:realm:password)", got)
 	}
 	for _, sk := range [][2]string{{camera.SecStorage, camera.KeyEncryptKey}, {camera.SecMxMessage, camera.KeyMxKey}} {
 		if v := cfg.Value(sk[0], sk[1]); !strings.HasPrefix(v, "{SSHA256}") || !strings.Contains(v, "$") {
