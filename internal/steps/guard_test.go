@@ -292,3 +292,23 @@ func TestWebPortsKeepClearOfMxMessageSystem(t *testing.T) {
 		t.Fatalf("a free port: %v", err)
 	}
 }
+
+// TestAMissingKeyIsUnsupportedNotFailed: a section that lacks a key a step
+// needs makes the step unsupported, naming section/KEY, and its plan has
+// nothing to write; an effect observed to pass still passes.
+func TestAMissingKeyIsUnsupportedNotFailed(t *testing.T) {
+	s := snapshotOf(t, baseConfig, "https://192.0.2.10") // webserver without AUTH
+	f := CheckStep(digestAuth{}, s)
+	if f.Status != Unsupported || !strings.Contains(f.Detail, "webserver/AUTH") || !strings.Contains(f.Detail, "Web Server") {
+		t.Fatalf("step 10 without webserver/AUTH: %s %q", f.Status, f.Detail)
+	}
+	eng := &Engine{Profile: profile.Default(), Secrets: gen()}
+	p, err := eng.PlanStep(digestAuth{}, s)
+	if err != nil || !p.Empty() || len(p.Notes) == 0 {
+		t.Fatalf("the plan: %+v %v", p, err)
+	}
+	s.Effects = &Effects{Schemes: []string{"digest"}}
+	if f := CheckStep(digestAuth{}, s); f.Status != Pass {
+		t.Fatalf("Digest only, observed: %s %q", f.Status, f.Detail)
+	}
+}

@@ -2,40 +2,61 @@ package steps
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mxwizard/mxwizard/internal/camera"
 )
 
-// sectionsOf names the configuration sections each step reads and writes
-// (the names of internal/camera/keys.go). Steps whose check is the
+// namesOf names the configuration sections and keys each step reads and
+// writes (the names of internal/camera/keys.go; a "" key means the section
+// alone, for sections of names such as users). Steps whose check is the
 // installer's answer (17 to 20) or that read no section are not listed.
-var sectionsOf = map[string][]string{
-	"admin-password":      {camera.SecUsers},
-	"user-groups":         {camera.SecGroups},
-	"personal-users":      {camera.SecUsers, camera.SecGroups},
-	"public-access":       {camera.SecAccess},
-	"ip-access":           {camera.SecIPAccess},
-	"intrusion-detection": {camera.SecIntrusion},
-	"web-crawling":        {camera.SecPageOptions},
-	"digest-auth":         {camera.SecWebServer},
-	"web-ports":           {camera.SecWebServer},
-	"recording-key":       {camera.SecStorage},
-	"mxmessage-key":       {camera.SecMxMessage},
-	"error-notification":  {camera.SecErrorNotify},
-	"storage-failure":     {camera.SecStorageFailure},
+var namesOf = map[string][][2]string{
+	"admin-password": {{camera.SecUsers, ""}},
+	"user-groups":    {{camera.SecGroups, ""}},
+	"personal-users": {{camera.SecUsers, ""}, {camera.SecGroups, ""}},
+	"public-access":  {{camera.SecAccess, camera.KeyPublic}},
+	"ip-access":      {{camera.SecIPAccess, camera.KeyIPEnable}, {camera.SecIPAccess, camera.KeyIPNoMatch}, {camera.SecIPAccess, camera.KeyIPRules}},
+	"intrusion-detection": {
+		{camera.SecIntrusion, camera.KeyIntrEnable}, {camera.SecIntrusion, camera.KeyIntrThreshold}, {camera.SecIntrusion, camera.KeyIntrWindow},
+		{camera.SecIntrusion, camera.KeyIntrLockout}, {camera.SecIntrusion, camera.KeyIntrLockoutTime}, {camera.SecIntrusion, camera.KeyIntrNotify},
+	},
+	"web-crawling": {{camera.SecPageOptions, camera.KeyRobots}},
+	"digest-auth":  {{camera.SecWebServer, camera.KeyAuthMethod}},
+	"web-ports": {
+		{camera.SecWebServer, camera.KeyHTTPEnable}, {camera.SecWebServer, camera.KeyHTTPPorts},
+		{camera.SecWebServer, camera.KeyHTTPSEnable}, {camera.SecWebServer, camera.KeyHTTPSPort},
+	},
+	"recording-key": {{camera.SecStorage, camera.KeyEncryptKey}},
+	"mxmessage-key": {{camera.SecMxMessage, camera.KeyMxEnable}, {camera.SecMxMessage, camera.KeyMxKey}},
+	"error-notification": {
+		{camera.SecErrorNotify, camera.KeyENEnable}, {camera.SecErrorNotify, camera.KeyENDeadTime},
+		{camera.SecErrorNotify, camera.KeyENMethods}, {camera.SecErrorNotify, camera.KeyENAfterBoot},
+	},
+	"storage-failure": {
+		{camera.SecStorageFailure, camera.KeySFEnable}, {camera.SecStorageFailure, camera.KeySFTests},
+		{camera.SecStorageFailure, camera.KeySFSensitivity}, {camera.SecStorageFailure, camera.KeySFNotify},
+	},
 }
 
-// missingSections lists the sections step st needs that the camera's
-// configuration does not have.
+// missingSections lists the names (section, or section/KEY) step st needs
+// that the camera's configuration does not have.
 func missingSections(st Step, s *Snapshot) []string {
 	if s == nil || s.Config == nil {
 		return nil
 	}
 	var out []string
-	for _, sec := range sectionsOf[st.Info().ID] {
-		if !s.Config.HasSection(sec) {
-			out = append(out, sec)
+	for _, n := range namesOf[st.Info().ID] {
+		switch {
+		case !s.Config.HasSection(n[0]):
+			if !slices.Contains(out, n[0]) {
+				out = append(out, n[0])
+			}
+		case n[1] != "":
+			if _, ok := s.Config.Get(n[0], n[1]); !ok {
+				out = append(out, n[0]+"/"+n[1])
+			}
 		}
 	}
 	return out
@@ -46,7 +67,7 @@ func missingSections(st Step, s *Snapshot) []string {
 // does not expose, and what to do instead.
 func unsupportedByFirmware(info Info, missing []string) Finding {
 	return Finding{Unsupported, fmt.Sprintf(
-		"this firmware does not expose %s through the remote configuration (no section %s): set it in the web interface at %s",
+		"this firmware does not expose %s through the remote configuration (it has no %s): set it in the web interface at %s",
 		strings.ToLower(info.Title), strings.Join(missing, ", "), info.MenuPath)}
 }
 
