@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -234,6 +235,39 @@ func (c *Client) ViewConfigRaw(ctx context.Context) ([]byte, error) {
 		return err
 	})
 	return data, err
+}
+
+// BasicRefused tries one Basic login with the client's own credentials
+// (over HTTPS only: the password must not cross the network readable) and
+// reports whether the camera refused it, with the schemes its 401 offered;
+// the client then answers that challenge up front. A camera set to Digest
+// that still takes Basic is not done with step 10. The refusal counts as
+// one failed login on the camera.
+func (c *Client) BasicRefused(ctx context.Context) (refused bool, offered []string, err error) {
+	if c.Base().Scheme != "https" {
+		return false, nil, &Error{Camera: c.Address(), Op: "try a Basic login", Kind: ErrInsecureCredentials, Hint: "connect with https:// to have it checked"}
+	}
+	o := c.opts
+	o.Address = c.Address()
+	o.AcceptNew, o.ConfirmNew = false, nil
+	probe, err := New(o)
+	if err != nil {
+		return false, nil, err
+	}
+	probe.auth.anonymous = true
+	defer probe.Close()
+	token := base64.StdEncoding.EncodeToString([]byte(c.opts.User + ":" + c.opts.Password.Reveal()))
+	resp, _, err := probe.do(ctx, "try a Basic login", http.MethodGet, PathConfigFile, nil, http.Header{"Authorization": {"Basic " + token}})
+	c.requests.Add(probe.Requests())
+	if resp == nil {
+		return false, nil, err
+	}
+	if resp.StatusCode != http.StatusUnauthorized {
+		return false, c.OfferedSchemes(), nil
+	}
+	offered = offeredSchemes(resp.Header)
+	c.auth.learn(resp.Header, offered)
+	return true, offered, nil
 }
 
 // Challenge asks the camera, without credentials, which login schemes it

@@ -185,3 +185,38 @@ func TestAFirmwareWithoutASectionIsNeverFailedOrWritten(t *testing.T) {
 		t.Error("a run with an unsupported step reports everything done")
 	}
 }
+
+// TestACameraThatStillTakesBasicIsNotDoneWithStep10: set to Digest and
+// offering only Digest, but still taking a Basic login (as camera-facts
+// reports of an S74): the Basic login tried after the switch is accepted,
+// so step 10 is unsupported. An honouring camera refuses it and passes.
+func TestACameraThatStillTakesBasicIsNotDoneWithStep10(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		basic bool
+		want  steps.Status
+	}{{"refuses Basic", false, steps.Pass}, {"still takes Basic", true, steps.Unsupported}} {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, tlsSrv := camsimtest.New(t, camsim.Options{BasicInDigestMode: c.basic})
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			s, err := Open(ctx, Options{
+				Camera:  camera.Options{Address: tlsSrv.URL, Password: secret.New(camera.FactoryPassword), Known: camera.NewKnownCamerasInMemory(), AcceptNew: true},
+				Profile: exampleProfile(t), OutDir: t.TempDir(), Passphrase: secret.New("basic passphrase 123"), Generate: generate,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, st := range steps.All()[:10] {
+				if err := s.ApplyStep(ctx, st, nil, ""); err != nil {
+					t.Fatalf("step %d: %v", st.Info().Number, err)
+				}
+			}
+			for _, r := range s.Results() {
+				if r.Step == 10 && (r.After.Status != string(c.want) || (c.basic && !strings.Contains(r.After.Detail, "still accepts a Basic login"))) {
+					t.Errorf("step 10: %s %q, want %s", r.After.Status, r.After.Detail, c.want)
+				}
+			}
+		})
+	}
+}

@@ -23,6 +23,12 @@ func (d digestAuth) Check(s *Snapshot) Finding {
 	set := strings.EqualFold(s.Value(camera.SecWebServer, camera.KeyAuthMethod), "digest")
 	if e := s.Effects; e != nil && len(e.Schemes) > 0 {
 		switch {
+		case e.BasicTried && !e.BasicRefused && set:
+			return notHonoured(d.Info(), camera.SecWebServer+"/"+camera.KeyAuthMethod+"=digest", "it still accepts a Basic login", "choose Digest (not Basic, not Auto) as the authentication method")
+		case e.BasicTried && !e.BasicRefused:
+			return fail("the camera accepts a Basic login: passwords can travel Base64-encoded, readable by anyone on the path")
+		case e.digestOnly() && e.BasicTried:
+			return pass("Digest authentication only: the challenge offers Digest and no Basic, and a Basic login is refused")
 		case e.digestOnly():
 			return pass("Digest authentication only: the camera's challenge offers Digest and no Basic")
 		case set:

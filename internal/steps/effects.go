@@ -33,6 +33,9 @@ type Effects struct {
 	// StillAnswering lists those that answered anyway ("http port 80").
 	PortsProbed    bool
 	StillAnswering []string
+	// BasicTried is set when a Basic login was tried (after the Digest
+	// switch, over HTTPS); BasicRefused says whether the camera refused it.
+	BasicTried, BasicRefused bool
 }
 
 // robotsForbidsAll reports whether robots.txt disallows everything for

@@ -280,7 +280,14 @@ func (e *Engine) observe(ctx context.Context, s *Snapshot, auth, robots, public 
 		*eff = *s.Effects
 	}
 	var err error
-	if auth {
+	switch {
+	case auth && s.Base != nil && s.Base.Scheme == "https":
+		// One Basic login: its refusal and the challenge in the same 401.
+		if eff.BasicRefused, eff.Schemes, err = e.Client.BasicRefused(ctx); err != nil {
+			return s, err
+		}
+		eff.BasicTried = true
+	case auth:
 		if eff.Schemes, err = e.Client.Challenge(ctx); err != nil {
 			return s, err
 		}

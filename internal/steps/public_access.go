@@ -20,7 +20,7 @@ func (publicAccess) Info() Info {
 	}
 }
 
-func (p publicAccess) Check(s *Snapshot) Finding {
+func (a publicAccess) Check(s *Snapshot) Finding {
 	pub := splitList(s.Value(camera.SecAccess, camera.KeyPublic))
 	if e := s.Effects; e != nil && e.PublicStatus != 0 {
 		switch {
@@ -29,7 +29,7 @@ func (p publicAccess) Check(s *Snapshot) Finding {
 		case e.PublicStatus == http.StatusUnauthorized:
 			return fail("public without login: %s (the live image itself asks for a login)", strings.Join(pub, ", "))
 		case e.PublicStatus == http.StatusOK && len(pub) == 0:
-			return notHonoured(p.Info(), camera.SecAccess+"/"+camera.KeyPublic+" is empty", "the live image is still served without a login", "remove every tick in the Public Access row")
+			return notHonoured(a.Info(), camera.SecAccess+"/"+camera.KeyPublic+" is empty", "the live image is still served without a login", "remove every tick in the Public Access row")
 		case e.PublicStatus == http.StatusOK:
 			return fail("public without login: %s (the live image is served to anybody)", strings.Join(pub, ", "))
 		}

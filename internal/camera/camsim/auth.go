@@ -51,16 +51,24 @@ func equalString(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
-// authenticateLocked checks Basic (always accepted, CONFIRMED for an S74 in
-// digest mode) or Digest credentials against the active configuration.
+// authenticateLocked checks Basic or Digest credentials against the active
+// configuration, as the authentication mode allows: Basic in basic mode,
+// Digest in digest mode, both in auto. (camera-facts: an S74 accepted both;
+// MOBOTIX 7 has the three modes Basic, Digest and Auto, so the simulator
+// reads that S74 as one in Auto mode, and a camera set to Digest as one
+// that refuses Basic: step 10 is checked against that.)
 func (c *Camera) authenticateLocked(r *http.Request, now time.Time) (string, authResult) {
 	h := strings.TrimSpace(r.Header.Get("Authorization"))
 	if h == "" {
 		return "", authNone
 	}
 	scheme, rest, _ := strings.Cut(h, " ")
+	mode := c.honouredLocked(camera.SecWebServer, camera.KeyAuthMethod)
 	switch strings.ToLower(scheme) {
 	case "basic":
+		if mode == authDigest && !c.opts.BasicInDigestMode {
+			return "", authBad
+		}
 		user, pw, ok := r.BasicAuth()
 		if !ok {
 			return "", authBad
@@ -71,6 +79,9 @@ func (c *Camera) authenticateLocked(r *http.Request, now time.Time) (string, aut
 		}
 		return user, authOK
 	case "digest":
+		if mode != authDigest && mode != authAuto {
+			return "", authBad
+		}
 		return c.checkDigestLocked(r, parseAuthParams(rest), now)
 	}
 	return "", authBad

@@ -70,6 +70,10 @@ type Options struct {
 	// firmware may with a name it does not know. Tests of verification by
 	// effect use it.
 	IgnoredKeys []string
+	// BasicInDigestMode makes the camera take a Basic login although it is
+	// set to Digest and offers only Digest: camera-facts reports an S74 on
+	// MX-V7.3.1.57 that "accepted both".
+	BasicInDigestMode bool
 	// MissingSections are left out of the factory configuration, as on a
 	// firmware that does not expose them through the remote configuration.
 	MissingSections []string

@@ -268,7 +268,7 @@ func TestIntrusionDetectionWithoutLockoutOnlyLogs(t *testing.T) {
 
 func TestDigestAndBasicAuthentication(t *testing.T) {
 	cam, plain, _ := camsimtest.New(t)
-	mustScript(t, plain.URL, "\nhelo\nwrite params\nwebserver/AUTH=digest\nupdate\nquit\n")
+	cam.RunScript("\nhelo\nwrite params\nwebserver/AUTH=digest\nupdate\nquit\n")
 	r := call{url: plain.URL + camera.PathConfigFile}.do(t)
 	chal, err := digest.FindChallenge(r.header)
 	if r.status != http.StatusUnauthorized || err != nil {
@@ -287,9 +287,17 @@ func TestDigestAndBasicAuthentication(t *testing.T) {
 	if r := (call{url: plain.URL + camera.PathConfigFile, client: digestClient("admin", "wrong-pass")}).do(t); r.status != http.StatusUnauthorized {
 		t.Errorf("digest with a wrong password: %d", r.status)
 	}
-	if s := loginStatus(t, plain.URL, "admin", "meinsm"); s != http.StatusOK {
-		t.Errorf("Basic in digest mode: %d, want accepted", s)
+	if s := loginStatus(t, plain.URL, "admin", "meinsm"); s != http.StatusUnauthorized {
+		t.Errorf("Basic in digest mode: %d, want refused", s)
 	}
+	cam.RunScript("\nhelo\nwrite params\nwebserver/AUTH=auto\nupdate\nquit\n")
+	if s := loginStatus(t, plain.URL, "admin", "meinsm"); s != http.StatusOK {
+		t.Errorf("Basic in auto mode: %d, want accepted", s)
+	}
+	if r := (call{url: plain.URL + camera.PathRemoteConfig, body: viewConfigScript, client: digestClient("admin", "meinsm")}).do(t); r.status != http.StatusOK {
+		t.Errorf("Digest in auto mode: %d, want accepted", r.status)
+	}
+	mustScript(t, plain.URL, "\nhelo\nwrite params\nwebserver/AUTH=digest\nupdate\nquit\n")
 
 	// Nonce counts must grow; an unknown nonce is stale, not a failed login.
 	send := func(c *digest.Challenge, nc int, pass string) result {
