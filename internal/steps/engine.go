@@ -552,7 +552,9 @@ func (e *Engine) Finish(ctx context.Context, s *Snapshot) (*Snapshot, error) {
 			}
 		}
 	}
-	snap, err := e.Snapshot(ctx, true)
+	// Right after a reboot the web server log is empty (the camera deletes
+	// it at every reboot): it is not read again, and step 21 says so.
+	snap, err := e.Snapshot(ctx, before == nil)
 	if err != nil {
 		return nil, err
 	}
@@ -560,6 +562,13 @@ func (e *Engine) Finish(ctx context.Context, s *Snapshot) (*Snapshot, error) {
 		return nil, err
 	}
 	snap.LogSinceReboot = before != nil
+	if before != nil && snap.Base.Scheme == "https" && strings.EqualFold(snap.Value(camera.SecWebServer, camera.KeyAuthMethod), "digest") {
+		// Digest after the reboot too: one Basic login must be refused.
+		if snap.Effects.BasicRefused, _, err = e.Client.BasicRefused(ctx); err != nil {
+			return nil, err
+		}
+		snap.Effects.BasicTried = true
+	}
 	if before != nil {
 		if e.notAtNew != nil {
 			snap = e.notAnsweringAt(snap, e.notAtNew, before)

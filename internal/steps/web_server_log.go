@@ -64,13 +64,13 @@ func (webServerLog) Info() Info {
 }
 
 func (w webServerLog) Check(s *Snapshot) Finding {
-	if s.WebLog == nil {
-		return manual("the log was not read")
-	}
 	if s.LogSinceReboot {
 		// The camera deletes its log at every reboot: a log read right
 		// after one says nothing about attacks yet.
-		return manual("the camera deleted its log at the reboot a moment ago, so it holds only this session's requests and says nothing about attacks yet: review it in a few days at %s", w.Info().MenuPath)
+		return manual("the camera deleted its log at the reboot a moment ago, so it says nothing about attacks yet: review it in a few days at %s", w.Info().MenuPath)
+	}
+	if s.WebLog == nil {
+		return manual("the log was not read")
 	}
 	var rules []IPRule
 	for _, txt := range splitList(s.Value(camera.SecIPAccess, camera.KeyIPRules)) {
