@@ -27,6 +27,11 @@ type Secrets struct {
 	RecordingKey  secret.Secret // key of the encrypted recording storage
 	MxMessageKey  secret.Secret // MxMessageSystem network key
 	Dot1xPassword secret.Secret // IEEE 802.1X password
+	// CertificateKey and CertificatePEM are the private key and the
+	// certificate mxwizard installed (step 16), PEM, for a re-hardening
+	// after a factory reset.
+	CertificateKey secret.Secret
+	CertificatePEM secret.Secret
 	// Previous holds every value a later run replaced, newest last: a camera
 	// that lost power before the new value was stored still has the old
 	// one, and the file must still open it.
@@ -51,17 +56,19 @@ type User struct {
 // plain strings because secret.Secret marshals as a mask. It is unexported so
 // that no other code can produce plaintext secrets JSON by accident.
 type secretsWire struct {
-	Camera        string     `json:"camera"`
-	Model         string     `json:"model,omitempty"`
-	Serial        string     `json:"serial,omitempty"`
-	WrittenAt     time.Time  `json:"written_at,omitzero"`
-	AdminUser     string     `json:"admin_user,omitempty"`
-	AdminPassword string     `json:"admin_password,omitempty"`
-	Users         []userWire `json:"users,omitempty"`
-	RecordingKey  string     `json:"recording_key,omitempty"`
-	MxMessageKey  string     `json:"mxmessage_key,omitempty"`
-	Dot1xPassword string     `json:"dot1x_password,omitempty"`
-	Previous      []prevWire `json:"previous,omitempty"`
+	Camera         string     `json:"camera"`
+	Model          string     `json:"model,omitempty"`
+	Serial         string     `json:"serial,omitempty"`
+	WrittenAt      time.Time  `json:"written_at,omitzero"`
+	AdminUser      string     `json:"admin_user,omitempty"`
+	AdminPassword  string     `json:"admin_password,omitempty"`
+	Users          []userWire `json:"users,omitempty"`
+	RecordingKey   string     `json:"recording_key,omitempty"`
+	MxMessageKey   string     `json:"mxmessage_key,omitempty"`
+	Dot1xPassword  string     `json:"dot1x_password,omitempty"`
+	CertificateKey string     `json:"certificate_key,omitempty"`
+	CertificatePEM string     `json:"certificate_pem,omitempty"`
+	Previous       []prevWire `json:"previous,omitempty"`
 }
 
 type prevWire struct {
@@ -84,15 +91,17 @@ type userWire struct {
 // longer than needed.
 func MarshalSecrets(s Secrets) ([]byte, error) {
 	w := secretsWire{
-		Camera:        s.Camera,
-		Model:         s.Model,
-		Serial:        s.Serial,
-		WrittenAt:     s.WrittenAt,
-		AdminUser:     s.AdminUser,
-		AdminPassword: s.AdminPassword.Reveal(),
-		RecordingKey:  s.RecordingKey.Reveal(),
-		MxMessageKey:  s.MxMessageKey.Reveal(),
-		Dot1xPassword: s.Dot1xPassword.Reveal(),
+		Camera:         s.Camera,
+		Model:          s.Model,
+		Serial:         s.Serial,
+		WrittenAt:      s.WrittenAt,
+		AdminUser:      s.AdminUser,
+		AdminPassword:  s.AdminPassword.Reveal(),
+		RecordingKey:   s.RecordingKey.Reveal(),
+		MxMessageKey:   s.MxMessageKey.Reveal(),
+		Dot1xPassword:  s.Dot1xPassword.Reveal(),
+		CertificateKey: s.CertificateKey.Reveal(),
+		CertificatePEM: s.CertificatePEM.Reveal(),
 	}
 	for _, u := range s.Users {
 		w.Users = append(w.Users, userWire{Name: u.Name, Group: u.Group, Password: u.Password.Reveal()})
@@ -121,15 +130,17 @@ func UnmarshalSecrets(data []byte) (Secrets, error) {
 		return Secrets{}, errors.New("the secrets file is not valid: unexpected data after the JSON object")
 	}
 	s := Secrets{
-		Camera:        w.Camera,
-		Model:         w.Model,
-		Serial:        w.Serial,
-		WrittenAt:     w.WrittenAt,
-		AdminUser:     w.AdminUser,
-		AdminPassword: secret.New(w.AdminPassword),
-		RecordingKey:  secret.New(w.RecordingKey),
-		MxMessageKey:  secret.New(w.MxMessageKey),
-		Dot1xPassword: secret.New(w.Dot1xPassword),
+		Camera:         w.Camera,
+		Model:          w.Model,
+		Serial:         w.Serial,
+		WrittenAt:      w.WrittenAt,
+		AdminUser:      w.AdminUser,
+		AdminPassword:  secret.New(w.AdminPassword),
+		RecordingKey:   secret.New(w.RecordingKey),
+		MxMessageKey:   secret.New(w.MxMessageKey),
+		Dot1xPassword:  secret.New(w.Dot1xPassword),
+		CertificateKey: secret.New(w.CertificateKey),
+		CertificatePEM: secret.New(w.CertificatePEM),
 	}
 	for _, u := range w.Users {
 		s.Users = append(s.Users, User{Name: u.Name, Group: u.Group, Password: secret.New(u.Password)})

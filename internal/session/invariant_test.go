@@ -247,3 +247,43 @@ func TestASecretsFileThatDoesNotOpenIsNeverReplaced(t *testing.T) {
 		t.Fatal("the secrets file was replaced")
 	}
 }
+
+// TestReHardeningGivesTheCameraBackItsCertificate: a camera hardened once,
+// then (as after a factory reset that also brought the factory
+// certificate back) a factory-new camera of the same serial hardened into
+// the same --out: it gets the certificate and key of the commissioning from
+// the secrets file, so the fingerprint everybody pinned is the same.
+func TestReHardeningGivesTheCameraBackItsCertificate(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out := t.TempDir()
+	pass := secret.New("rehardening passphrase")
+	first := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	s1, err := runOnce(ctx, first.URLs()[0].HTTPS, out, camera.NewKnownCamerasInMemory(), pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp1 := camera.FingerprintSHA256(first.Cameras()[0].Certificate().Raw)
+	if s1.engine.Client.Fingerprint() != fp1 {
+		t.Fatal("the first run does not end on the installed certificate")
+	}
+	sec := readSecretsOf(t, out, s1.Identity().Serial, pass)
+	if sec.CertificateKey.IsZero() || !strings.Contains(sec.CertificatePEM.Reveal(), "BEGIN CERTIFICATE") {
+		t.Fatal("the secrets file lacks the certificate and key of step 16")
+	}
+	if err := os.Remove(filepath.Join(out, StateFile)); err != nil {
+		t.Fatal(err)
+	}
+	// The same address (the certificate names it), another camera.
+	second := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond, IP: first.URLs()[0].IP})
+	s2, err := runOnce(ctx, second.URLs()[0].HTTPS, out, camera.NewKnownCamerasInMemory(), pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := camera.FingerprintSHA256(second.Cameras()[0].Certificate().Raw); got != fp1 {
+		t.Fatalf("the re-hardened camera presents %s, the commissioned one %s", got, fp1)
+	}
+	if s2.engine.Client.Fingerprint() != fp1 {
+		t.Fatal("the second run does not end on the commissioned certificate")
+	}
+}

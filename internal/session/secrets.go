@@ -90,6 +90,8 @@ func secretsFromFile(sec backup.Secrets) map[steps.SecretName]secret.Secret {
 	add(steps.RecordingKey, sec.RecordingKey)
 	add(steps.MxMessageKey, sec.MxMessageKey)
 	add(steps.Dot1xPassword, sec.Dot1xPassword)
+	add(steps.CertificateKey, sec.CertificateKey)
+	add(steps.CertificatePEM, sec.CertificatePEM)
 	for _, u := range sec.Users {
 		add(steps.UserPassword(u.Name), u.Password)
 	}
@@ -115,6 +117,10 @@ func fileSecrets(values map[steps.SecretName]secret.Secret, groups map[string]st
 			sec.MxMessageKey = v
 		case steps.Dot1xPassword:
 			sec.Dot1xPassword = v
+		case steps.CertificateKey:
+			sec.CertificateKey = v
+		case steps.CertificatePEM:
+			sec.CertificatePEM = v
 		default:
 			if u, ok := name.User(); ok {
 				sec.Users = append(sec.Users, backup.User{Name: u, Group: groups[u], Password: v})

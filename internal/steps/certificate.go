@@ -65,7 +65,7 @@ func (certificate) Check(s *Snapshot) Finding {
 	return pass("own certificate for %s, valid until %s%s (SHA-256 %s)", c.Subject.CommonName, c.NotAfter.Format("2006-01-02"), pending, fp)
 }
 
-func (ct certificate) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error) {
+func (ct certificate) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan, error) {
 	pl := &Plan{Step: ct.Info()}
 	cp := p.Certificate
 	if cp.Mode == "keep" || ct.Check(s).Status == Pass {
@@ -84,8 +84,19 @@ func (ct certificate) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, 
 	}
 	reach = append(reach, cp.Names...)
 	var pair *certs.Pair
-	switch cp.Mode {
-	case "import":
+	reused := false
+	if cp.Mode == "self-signed" {
+		// The certificate of the commissioning, from the camera's secrets
+		// file: after a factory reset the camera gets it back, so nothing
+		// pinned to it breaks (unless it no longer fits or expired).
+		if pair = keptPair(gen, s, reach); pair != nil {
+			reused = true
+			pl.Notes = append(pl.Notes, "the certificate of the commissioning is installed again (from the secrets file): whatever pinned it keeps working")
+		}
+	}
+	switch {
+	case reused:
+	case cp.Mode == "import":
 		certPEM, err := os.ReadFile(cp.CertFile)
 		if err != nil {
 			return nil, fmt.Errorf("certificate.cert_file: %w", err)
@@ -135,9 +146,12 @@ func (ct certificate) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, 
 	if err != nil {
 		return nil, fmt.Errorf("certificate: %w", err)
 	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pair.Cert.Raw})
+	// Saved (encrypted) before the upload, like every secret of the run.
+	pl.Secrets = map[SecretName]secret.Secret{CertificateKey: secret.New(string(keyPEM)), CertificatePEM: secret.New(string(certPEM))}
 	pl.Certificate = &CertificateChange{
 		Key:         secret.New(string(keyPEM)),
-		CertPEM:     pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pair.Cert.Raw}),
+		CertPEM:     certPEM,
 		Certificate: pair.Cert,
 		Describe: fmt.Sprintf("%s, %s, valid until %s, SHA-256 %s", pair.Cert.Subject.CommonName,
 			strings.Join(certNames(pair.Cert), " "), pair.Cert.NotAfter.Format("2006-01-02"), camera.FingerprintSHA256(pair.Cert.Raw)),
@@ -145,6 +159,25 @@ func (ct certificate) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, 
 	pl.NeedsReboot = true
 	pl.Notes = append(pl.Notes, "the new certificate is pinned before the reboot that activates it")
 	return pl, nil
+}
+
+// keptPair is the certificate and key an earlier run installed, when the
+// secrets file has them and they still fit: a valid certificate for this
+// camera's names, not about to expire.
+func keptPair(gen *Secrets, s *Snapshot, names []string) *certs.Pair {
+	key, ok1 := gen.KeptValue(CertificateKey)
+	cert, ok2 := gen.KeptValue(CertificatePEM)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	pair, err := certs.ImportPair([]byte(cert.Reveal()), []byte(key.Reveal()))
+	if err != nil {
+		return nil
+	}
+	if _, err := certs.Validate(pair, names[:1], s.now()); err != nil || pair.Cert.NotAfter.Sub(s.now()) < 30*24*time.Hour {
+		return nil
+	}
+	return pair
 }
 
 func certNames(c *x509.Certificate) []string {

@@ -20,6 +20,13 @@ const (
 	RecordingKey  SecretName = "recording_key"  // step 12
 	MxMessageKey  SecretName = "mxmessage_key"  // step 13
 	Dot1xPassword SecretName = "dot1x_password" // step 20
+	// CertificateKey and CertificatePEM are the private key and the
+	// certificate step 16 installed: kept so that a re-hardening after a
+	// factory reset can give the camera back the same certificate (nothing
+	// pinned to it breaks). Only the key is secret; the certificate travels
+	// with it.
+	CertificateKey SecretName = "certificate_key"
+	CertificatePEM SecretName = "certificate_pem"
 )
 
 const userSecretPrefix = "user:"
@@ -43,12 +50,22 @@ func (n SecretName) Label() string {
 		return "MxMessageSystem key"
 	case Dot1xPassword:
 		return "802.1X password"
+	case CertificateKey:
+		return "private key of the certificate"
+	case CertificatePEM:
+		return "certificate"
 	}
 	if u, ok := n.User(); ok {
 		return "password of " + u
 	}
 	return string(n)
 }
+
+// ShownOnce reports whether a generated value of the secret is shown to
+// the installer once (passwords and keys people may need to type); the
+// certificate's private key and the certificate are never shown: they live
+// only in the encrypted secrets file.
+func (n SecretName) ShownOnce() bool { return n != CertificateKey && n != CertificatePEM }
 
 // SecretPolicy is what a secret typed by the installer must meet.
 type SecretPolicy struct {

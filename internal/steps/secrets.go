@@ -86,6 +86,16 @@ func (g *Secrets) Keep(name SecretName, v secret.Secret) {
 	g.kept[name] = v
 }
 
+// KeptValue returns the value an earlier run set for name, if the camera's
+// secrets file offered one (Keep), for a step that reuses more than a
+// generated string (step 16's certificate and key).
+func (g *Secrets) KeptValue(name SecretName) (secret.Secret, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	v, ok := g.kept[name]
+	return v, ok
+}
+
 // Set records a secret chosen elsewhere (typed by the installer).
 func (g *Secrets) Set(name SecretName, v secret.Secret) {
 	g.mu.Lock()

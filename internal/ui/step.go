@@ -389,7 +389,7 @@ func (p *stepPage) takeApplied(msg appliedMsg) bool {
 func (p *stepPage) unshownSecrets() []steps.SecretName {
 	var names []steps.SecretName
 	for name := range p.plan.Secrets {
-		if !p.typed[name] && !p.shown[name] {
+		if !p.typed[name] && !p.shown[name] && name.ShownOnce() {
 			names = append(names, name)
 		}
 	}
