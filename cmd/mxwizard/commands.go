@@ -15,5 +15,6 @@ func subcommands() []*cobra.Command {
 		newSimulateCmd(),
 		newCertificateCmd(),
 		newProbeCmd(),
+		newRestoreCmd(),
 	}
 }

@@ -120,3 +120,9 @@ func readAddresses(args []string, hostsFile string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// envSet reports whether the environment variable is set and not empty.
+func envSet(name string) bool {
+	v, ok := os.LookupEnv(name)
+	return ok && v != ""
+}
