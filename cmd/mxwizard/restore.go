@@ -66,8 +66,8 @@ no step fails, 1 a step fails, 2 refused.`,
 				return err
 			}
 			res, err := session.Restore(cmd.Context(), session.RestoreOptions{
-				Camera:  camera.Options{Address: args[0], User: cf.user, Password: pw, Known: known, AcceptNew: cf.acceptNew, AllowPlainHTTP: cf.allowPlainHTTP},
-				Backup:  backupFile, Secrets: secretsFile, Passphrase: pass, Force: force, PlanOnly: plan, OutDir: outDir,
+				Camera: camera.Options{Address: args[0], User: cf.user, Password: pw, Known: known, AcceptNew: cf.acceptNew, AllowPlainHTTP: cf.allowPlainHTTP},
+				Backup: backupFile, Secrets: secretsFile, Passphrase: pass, Force: force, PlanOnly: plan, OutDir: outDir,
 				BootTimeout: bootTimeout, Tool: "mxwizard " + versionString(),
 				Progress: func(m string) { fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", args[0], m) },
 			})
