@@ -178,6 +178,13 @@ func sameHost(st State, host string) bool {
 	return st.Camera != "" || st.AddressNow != ""
 }
 
+// Close releases the session's connection to the camera.
+func (s *Session) Close() {
+	if s.engine != nil && s.engine.Client != nil {
+		s.engine.Client.Close()
+	}
+}
+
 // Address is where the camera answers now.
 func (s *Session) Address() string { return s.engine.Client.Address() }
 
@@ -198,6 +205,46 @@ func (s *Session) Snapshot() *steps.Snapshot { return s.snap }
 func (s *Session) HasSecret(name steps.SecretName) bool {
 	_, ok := s.engine.Secrets.Get(name)
 	return ok
+}
+
+// Commissioned reports whether the output folder holds the secrets file of
+// an earlier run for this camera's serial, and when it was last written.
+func (s *Session) Commissioned() (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.file.header.WrittenAt, s.file.exists
+}
+
+// AtFactorySettings reports whether the camera shows its factory state:
+// the factory password works (the session is logged in with it), and it
+// shows its factory certificate or its factory ports (a reset may keep an
+// installed certificate). Judged from what the camera shows, never from a
+// failed login.
+func (s *Session) AtFactorySettings() bool {
+	snap := s.snap
+	https, http := snap.Value(camera.SecWebServer, camera.KeyHTTPSPort), snap.Value(camera.SecWebServer, camera.KeyHTTPPorts)
+	factoryCert := snap.Certificate == nil || steps.IsFactoryCertificate(snap.Certificate)
+	return snap.FactoryPassword && (factoryCert || (https == "443" && http == "80"))
+}
+
+// BackupFile is the camera's encrypted configuration backup in the output
+// folder, "" when there is none.
+func (s *Session) BackupFile() string {
+	path := filepath.Join(s.opts.OutDir, s.fileBase()+"-config.cfg.age")
+	if _, err := os.Stat(path); err != nil {
+		return ""
+	}
+	return path
+}
+
+// KnownSecret is the value the camera has for a secret as far as this
+// session knows: set in this run, or kept in the camera's secrets file from
+// an earlier one. The wizard offers to keep it rather than make a new one.
+func (s *Session) KnownSecret(name steps.SecretName) (secret.Secret, bool) {
+	if v, ok := s.engine.Secrets.Get(name); ok {
+		return v, true
+	}
+	return s.engine.Secrets.KeptValue(name)
 }
 
 // Resumed reports whether the session continues an interrupted one.

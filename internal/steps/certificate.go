@@ -26,6 +26,10 @@ func (certificate) Info() Info {
 	}
 }
 
+// IsFactoryCertificate recognises the camera's factory self-signed
+// certificate (see isFactoryCertificate).
+func IsFactoryCertificate(c *x509.Certificate) bool { return c != nil && isFactoryCertificate(c) }
+
 // isFactoryCertificate recognises the camera's factory self-signed
 // certificate: self-issued with MOBOTIX as its organisation.
 func isFactoryCertificate(c *x509.Certificate) bool {

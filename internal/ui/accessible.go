@@ -106,10 +106,11 @@ func (r *lineReader) password() (string, error) {
 // (takeSession, takeApplied, recordFinished) and the same texts (the pages'
 // renderers), on any io.Reader and io.Writer.
 type lineFace struct {
-	w       *wizard
-	r       *lineReader
-	out     io.Writer
-	resumed int
+	w        *wizard
+	r        *lineReader
+	out      io.Writer
+	resumed  int
+	restored bool // the camera was restored from its backup: nothing more to do
 }
 
 // RunAccessible runs the wizard as plain prompts for screen readers. On a
@@ -288,6 +289,9 @@ func (f *lineFace) run() error {
 	if err := f.connect(); err != nil {
 		return err
 	}
+	if f.restored {
+		return nil
+	}
 	f.overview()
 	for i := w.current; i < len(w.all); {
 		next, err := f.step(i)
@@ -382,6 +386,32 @@ func (f *lineFace) open() (ok bool, err error) {
 		if is.kind == issueNone {
 			w.takeSession(msg)
 			f.resumed = msg.resumed
+			if !w.recognised() {
+				return true, nil
+			}
+			w.recognisedDone = true
+			f.say(w.recognisedText())
+			id, err := f.choose("What now?", w.recognisedChoices()...)
+			switch {
+			case err != nil:
+				return false, err
+			case id == "restore":
+				f.say("Restoring the backup (the camera reboots) ...")
+				backup := w.sess.BackupFile()
+				r := wait(f, func() restoredMsg { return restoreFromBackup(w.ctx, w, backup) })
+				if r.err != nil {
+					f.say(secret.Redact(r.err.Error(), w.pw, w.pass))
+					return false, nil
+				}
+				w.finished, w.failed, w.files, w.unsaved = true, r.res.Failed, r.res.Files, false
+				w.view.address = r.res.AddressAfter
+				f.say(w.restoredText(r.res))
+				f.restored = true
+				return true, nil
+			case id == "afresh":
+				w.newSecrets = true
+				continue // open again, with new secrets
+			}
 			return true, nil
 		}
 		if is.kind == issueWrongPassphrase {
@@ -671,6 +701,11 @@ func (f *lineFace) secrets(p *stepPage) error {
 		id, err := f.choose(q.Prompt, e.m.items...)
 		if err != nil {
 			return err
+		}
+		if id == "keep" {
+			p.pending[q.SecretName], p.typed[q.SecretName], p.shown[q.SecretName] = e.known, false, true
+			f.say("Kept: the one set before, which the secrets file holds.")
+			continue
 		}
 		if id == "generate" {
 			v, err := w.opts.Generate()

@@ -374,3 +374,26 @@ func TestLineFaceGuidesAStepTheFirmwareIgnores(t *testing.T) {
 		t.Fatalf("guided step (asked %d times, %+v):\n%s", asked, res, out[max(0, len(out)-3000):])
 	}
 }
+
+// TestLineFaceRecognisesACameraHardenedBefore: the same choice through the
+// line face; restoring ends the run with the camera as commissioned.
+func TestLineFaceRecognisesACameraHardenedBefore(t *testing.T) {
+	t.Parallel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	opts := testOptions(t, "")
+	commissionAndReset(t, srv, opts)
+	opts.Address = srv.URLs()[0].HTTPS
+	res, u, err := runLineFace(t, context.Background(), opts, enterForEverything(40, func(p, said string) (string, bool) {
+		if strings.Contains(said, "What now?") {
+			return "1", true // restore
+		}
+		return "", false
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := u.output()
+	if !res.Finished || !strings.Contains(out, "was hardened on") || !strings.Contains(out, "No step fails.") {
+		t.Fatalf("recognised and restored (%+v):\n%s", res, out[max(0, len(out)-2500):])
+	}
+}

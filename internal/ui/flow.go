@@ -149,13 +149,23 @@ func (w *wizard) onOpened(msg openedMsg) tea.Cmd {
 		return w.showIssue(is)
 	}
 	w.takeSession(msg)
-	return tea.Batch(listenProgress(w.progressCh), w.show(newOverviewPage(w, msg.resumed)))
+	var listen tea.Cmd
+	if !w.listening {
+		w.listening, listen = true, listenProgress(w.progressCh)
+	}
+	if w.recognised() {
+		return tea.Batch(listen, w.show(newRecognisedPage(w)))
+	}
+	return tea.Batch(listen, w.show(newOverviewPage(w, msg.resumed)))
 }
 
 // takeSession takes over an opened session: the steps the session's
 // records say were applied or skipped (the earlier run's when resuming)
 // and the step to go on with. Both faces call it.
 func (w *wizard) takeSession(msg openedMsg) {
+	if w.sess != nil && w.sess != msg.sess {
+		w.sess.Close() // the session it replaces (new secrets asked for)
+	}
 	w.sess, w.view, w.identity = msg.sess, msg.view, msg.view.identity
 	w.markOutcomes()
 	w.unsaved = msg.resumed > 0

@@ -110,6 +110,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, w.onProbe(msg)
 	case openedMsg:
 		return m, w.onOpened(msg)
+	case restoredMsg:
+		return m, w.onRestored(msg)
 	}
 	return m, m.page.update(msg)
 }

@@ -61,6 +61,8 @@ type secretEntry struct {
 
 	value     secret.Secret
 	generated bool
+	kept      bool          // the value the camera had (this run's or the secrets file's)
+	known     secret.Secret // that value, when there is one
 }
 
 func newSecretEntry(w *wizard, q steps.Question) *secretEntry {
@@ -70,6 +72,15 @@ func newSecretEntry(w *wizard, q steps.Question) *secretEntry {
 		menuItem{id: "generate", label: "Generate a strong one (recommended)", hint: "16 characters that are easy to read aloud; shown once, and kept in the encrypted secrets file."},
 		menuItem{id: "type", label: "Type my own"},
 	)
+	if w.sess != nil {
+		if v, ok := w.sess.KnownSecret(q.SecretName); ok {
+			e.known = v
+			e.m = newMenu(append([]menuItem{{
+				id: "keep", label: "Keep the one set before (it is in the secrets file)",
+				hint: "Whatever already uses it (the VMS, recordings encrypted with it) keeps working.",
+			}}, e.m.items...)...)
+		}
+	}
 	return e
 }
 
@@ -147,6 +158,9 @@ func (e *secretEntry) update(msg tea.Msg) tea.Cmd {
 		switch e.phase {
 		case entryChoose:
 			switch e.m.update(msg, w.keys) {
+			case "keep":
+				e.value, e.kept, e.phase = e.known, true, entryDone
+				return nil
 			case "generate":
 				return tea.Batch(w.startBusy("generating"), generateCmd(w.opts.Generate))
 			case "type":

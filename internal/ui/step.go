@@ -290,8 +290,8 @@ func (p *stepPage) updateEntry(msg tea.Msg) tea.Cmd {
 	if p.entry.done() {
 		name := p.entry.q.SecretName
 		p.pending[name] = p.entry.value
-		p.typed[name] = !p.entry.generated
-		p.shown[name] = p.entry.generated
+		p.typed[name] = !p.entry.generated && !p.entry.kept
+		p.shown[name] = p.entry.generated || p.entry.kept // a kept value is not shown again
 		return tea.Batch(cmd, p.nextSecret())
 	}
 	return cmd

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/mxwizard/mxwizard/internal/camera/camsim"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
 	"github.com/mxwizard/mxwizard/internal/password"
+	"github.com/mxwizard/mxwizard/internal/profile"
 	"github.com/mxwizard/mxwizard/internal/secret"
 	"github.com/mxwizard/mxwizard/internal/session"
 	"github.com/mxwizard/mxwizard/internal/steps"
@@ -63,6 +65,22 @@ func (d *driver) connect() {
 	d.typeText(testPassphrase)
 	d.key("enter")
 	d.waitText("Read-only check of the 22 camera steps")
+}
+
+// connect2 is connect up to the page after the passphrase, whatever it is.
+func (d *driver) connect2() {
+	d.t.Helper()
+	d.expectText("Camera address")
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("First connection to")
+	d.key("enter") // accept and pin
+	d.waitText("Backup passphrase")
+	d.typeText(testPassphrase)
+	d.key("enter")
+	d.typeText(testPassphrase)
+	d.key("enter")
 }
 
 // gotoStep opens step n (1-based) directly.
@@ -551,5 +569,100 @@ func TestAStepTheFirmwareIgnoresBecomesAGuidedManualStep(t *testing.T) {
 		if r.Step == 9 && r.After.Status != string(steps.Pass) {
 			t.Fatalf("step 9 after checking again: %s %s", r.After.Status, r.After.Detail)
 		}
+	}
+}
+
+// commissionAndReset hardens the camera of srv into opts.OutDir with the
+// example profile and the test passphrase, then resets it to factory
+// defaults (reset configfile, store, reboot): a camera hardened before.
+func commissionAndReset(t *testing.T, srv *camsim.Server, opts Options) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	prof, err := profile.Parse(profile.Example())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := session.Open(ctx, session.Options{
+		Camera:  camera.Options{Address: srv.URLs()[0].HTTPS, Password: secret.New(camera.FactoryPassword), Known: camera.NewKnownCamerasInMemory(), AcceptNew: true},
+		Profile: prof, OutDir: opts.OutDir, Passphrase: secret.New(testPassphrase),
+		Generate: func() (secret.Secret, error) {
+			return secret.New("Commission-Pw-" + strconv.Itoa(rand.IntN(1e6)) + "xQ"), nil
+		},
+		PollInterval: 20 * time.Millisecond, BootTimeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ApplyAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	cam := srv.Cameras()[0]
+	cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
+	camsimtest.WaitReady(t, cam, 5*time.Second)
+}
+
+// TestTheWizardRecognisesACameraHardenedBeforeAndRestoresIt: --out holds
+// the files of a commissioning and the camera is at factory settings: the
+// wizard says so and offers restore, the same secrets or new ones;
+// restoring brings the camera back with no step failing.
+func TestTheWizardRecognisesACameraHardenedBeforeAndRestoresIt(t *testing.T) {
+	t.Parallel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	opts := testOptions(t, "")
+	commissionAndReset(t, srv, opts)
+	opts.Address = srv.URLs()[0].HTTPS
+	d := newDriver(t, opts, 80, 24)
+	d.connect2()
+	d.waitText("This camera was hardened before")
+	d.expectText("Restore the backup of the commissioning", "Harden again with the same passwords", "Start afresh with new passwords")
+	d.key("enter") // restore
+	d.waitText("Restored from the backup")
+	d.expectText("No step fails.")
+	if !d.m.Result().Finished {
+		t.Fatal("the run does not count as finished after the restore")
+	}
+}
+
+// TestHardeningAgainKeepsTheCommissionedPassword: the same camera, chosen
+// "harden again with the same passwords": step 3 offers to keep the admin
+// password of the commissioning, and keeping it sets that very password
+// (the secrets file is unchanged and it logs in).
+func TestHardeningAgainKeepsTheCommissionedPassword(t *testing.T) {
+	t.Parallel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	opts := testOptions(t, "")
+	commissionAndReset(t, srv, opts)
+	files, _ := filepath.Glob(filepath.Join(opts.OutDir, "*-secrets.json.age"))
+	if len(files) != 1 {
+		t.Fatalf("secrets files: %v", files)
+	}
+	before := secretsOnFile(t, files[0])
+	opts.Address = srv.URLs()[0].HTTPS
+	d := newDriver(t, opts, 80, 24)
+	d.connect2()
+	d.waitText("This camera was hardened before")
+	d.key("down")
+	d.key("enter") // harden again with the same passwords and keys
+	d.waitText("Read-only check of the 22 camera steps")
+	d.gotoStep(3)
+	d.expectText("Keep the one set before")
+	d.key("enter") // keep
+	d.waitText("Plan: exactly this will be written")
+	d.key("enter")
+	d.waitText("Now:")
+	d.neverShown(before.AdminPassword.Reveal())
+	after := secretsOnFile(t, files[0])
+	if !after.AdminPassword.Equal(before.AdminPassword) {
+		t.Fatal("keeping the password changed it in the secrets file")
+	}
+	c, _ := camera.New(camera.Options{Address: d.m.w.sess.Address(), Password: before.AdminPassword, Known: opts.Known})
+	defer c.Close()
+	if _, err := c.Identity(context.Background()); err != nil {
+		t.Fatalf("the commissioned admin password after keeping it: %v", err)
 	}
 }

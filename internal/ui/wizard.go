@@ -111,6 +111,11 @@ type wizard struct {
 	plainOK       bool
 	identity      camera.Identity
 
+	// a camera hardened before: the installer's choice, and whether new
+	// secrets were asked for
+	recognisedDone, newSecrets bool
+	listening                  bool // the engine's progress is listened to
+
 	// files and resume
 	outDir string
 	pass   secret.Secret
@@ -215,7 +220,7 @@ func (w *wizard) sessionOptions() session.Options {
 	return session.Options{
 		Camera: w.cameraOptions(), Profile: w.prof, OutDir: w.outDir, Passphrase: w.pass,
 		Generate: w.opts.Generate, BootTimeout: w.opts.BootTimeout, PollInterval: w.opts.PollInterval,
-		Tool: w.opts.Tool,
+		Tool: w.opts.Tool, NewSecrets: w.newSecrets,
 		Progress: func(m string) {
 			select {
 			case ch <- m:
