@@ -100,16 +100,12 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 	if adminPW.IsZero() {
 		return nil, fmt.Errorf("restore: the secrets file %s holds no admin password", o.Secrets)
 	}
-	client, err := camera.New(o.Camera)
+	eng, before, err := connectForRestore(ctx, o, saved, adminPW, sec.header.AdminUser)
 	if err != nil {
 		return nil, err
 	}
-	eng := &steps.Engine{Client: client, Password: o.Camera.Password, BootTimeout: o.BootTimeout, PollInterval: o.PollInterval, Progress: o.Progress}
+	client := eng.Client
 	defer func() { eng.Client.Close() }()
-	before, err := eng.Snapshot(ctx, false)
-	if err != nil {
-		return nil, err
-	}
 	res.CameraFirmware = before.Identity.Firmware
 	switch {
 	case savedID.Serial != "" && before.Identity.Serial != savedID.Serial:
@@ -141,7 +137,7 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 			o.Progress(fmt.Sprintf(format, a...))
 		}
 	}
-	progress("writing the %d sections of the backup (%d of them change)", len(saved.Sections()), len(res.Differ))
+	progress("writing the %d sections of the backup; these change: %s", len(saved.Sections()), strings.Join(res.Differ, ", "))
 	script, err := new(camera.Script).WriteSections(string(data))
 	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
@@ -175,10 +171,14 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 		}
 	}
 	// The restored configuration says where the camera answers after the
-	// reboot.
+	// reboot: its ports moved by the offset of the address given from the
+	// factory port (after a factory reset the address given is the factory
+	// one; a port forward keeps its offset), else by the offset the camera
+	// shows now (a camera restored from custom ports).
+	scheme, port := restoredAddress(o.Camera.Address, saved)
 	restored := *before
 	restored.Config = saved
-	scheme, port := steps.AddressAfterReboot(&restored)
+	altScheme, altPort := steps.AddressAfterReboot(&restored)
 	progress("rebooting the camera")
 	if err := next.Reboot(ctx); err != nil {
 		return nil, fmt.Errorf("restore: reboot: %w", err)
@@ -201,7 +201,18 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 	}
 	progress("waiting for the camera at %s", next.Address())
 	if _, err := next.WaitUntilBack(wctx, poll); err != nil {
-		return nil, fmt.Errorf("restore: after the reboot, with the admin password of the secrets file: %w", err)
+		alt := camera.WithPort(before.Base, altScheme, altPort)
+		if ctx.Err() != nil || alt.String() == next.Base().String() {
+			return nil, fmt.Errorf("restore: after the reboot, with the admin password of the secrets file: %w", err)
+		}
+		next.SetBase(alt)
+		next.ForgetAuthentication()
+		actx, acancel := context.WithTimeout(ctx, 3*poll+5*time.Second)
+		_, aerr := next.WaitUntilBack(actx, poll)
+		acancel()
+		if aerr != nil {
+			return nil, fmt.Errorf("restore: after the reboot, with the admin password of the secrets file: %w (nor at %s)", err, alt)
+		}
 	}
 	if pair != nil && next.Fingerprint() != camera.FingerprintSHA256(pair.Cert.Raw) {
 		return nil, fmt.Errorf("restore: after the reboot the camera presents certificate %s, not the one of the commissioning", next.Fingerprint())
@@ -257,4 +268,71 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 	}
 	res.Files = Files{Backup: o.Backup, Secrets: o.Secrets, Report: base + ".md", JSON: base + ".json", HTML: base + ".html"}
 	return res, nil
+}
+
+// connectForRestore logs in for a restore: at the address given with the
+// password given (a factory-reset camera: the factory one), and, so that an
+// interrupted restore can be finished by running it again, once with the
+// admin password of the secrets file, and at the address the restored
+// configuration names (the given address's port moved by the same offset).
+func connectForRestore(ctx context.Context, o RestoreOptions, saved *camera.Config, adminPW secret.Secret, adminUser string) (*steps.Engine, *steps.Snapshot, error) {
+	named, err := camera.ParseAddress(o.Camera.Address)
+	if err != nil {
+		return nil, nil, err
+	}
+	addrs := []string{o.Camera.Address}
+	scheme, port := restoredAddress(o.Camera.Address, saved)
+	if moved := camera.WithPort(named, scheme, port).String(); moved != named.String() {
+		addrs = append(addrs, moved)
+	}
+	user := adminUser
+	if user == "" {
+		user = o.Camera.User
+	}
+	type login struct {
+		user string
+		pw   secret.Secret
+	}
+	logins := []login{{o.Camera.User, o.Camera.Password}}
+	if !adminPW.Equal(o.Camera.Password) {
+		logins = append(logins, login{user, adminPW})
+	}
+	var last error
+	for _, addr := range addrs {
+		for _, l := range logins {
+			co := o.Camera
+			co.Address, co.User, co.Password = addr, l.user, l.pw
+			client, err := camera.New(co)
+			if err != nil {
+				return nil, nil, err
+			}
+			eng := &steps.Engine{Client: client, Password: l.pw, BootTimeout: o.BootTimeout, PollInterval: o.PollInterval, Progress: o.Progress}
+			snap, err := eng.Snapshot(ctx, false)
+			if err == nil {
+				return eng, snap, nil
+			}
+			client.Close()
+			last = err
+			if !errors.Is(err, camera.ErrUnauthorized) {
+				break // not here: the next address
+			}
+		}
+	}
+	return nil, nil, last
+}
+
+// restoredAddress is where a camera answers once the restored
+// configuration is active: its ports, moved by the offset of the address
+// the installer gave from the factory port of its scheme (0 for a camera
+// reached directly; a port forward keeps its offset).
+func restoredAddress(given string, saved *camera.Config) (scheme string, port int) {
+	named, err := camera.ParseAddress(given)
+	if err != nil {
+		return "https", 443
+	}
+	def := 443
+	if named.Scheme == "http" {
+		def = 80
+	}
+	return steps.AddressAfterReboot(&steps.Snapshot{Config: saved, Base: named, PortOffset: camera.PortOf(named) - def})
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mxwizard/mxwizard/internal/backup"
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
@@ -109,4 +110,120 @@ func TestRestoreRefusesAnotherFirmwareUnlessForced(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "MX-V7.3.5.35") || !strings.Contains(err.Error(), "MX-V7.3.6.1") || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("a backup of another firmware: %v", err)
 	}
+}
+
+// TestHardenResetApplyAgainKeepsThePasswordAndTheKey: harden, reset to
+// factory defaults, apply again into the same --out: the camera gets the
+// same admin password and recording key back (from the secrets file), so
+// the VMS account and old recordings keep working.
+func TestHardenResetApplyAgainKeepsThePasswordAndTheKey(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	cam := srv.Cameras()[0]
+	out := t.TempDir()
+	pass := secret.New("again passphrase 2026")
+	known := camera.NewKnownCamerasInMemory()
+	s, err := runOnce(ctx, srv.URLs()[0].HTTPS, out, known, pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := readSecretsOf(t, out, s.Identity().Serial, pass)
+	cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
+	camsimtest.WaitReady(t, cam, 5*time.Second)
+	s2, err := runOnce(ctx, srv.URLs()[0].HTTPS, out, known, pass)
+	if err != nil {
+		t.Fatalf("apply again after the reset: %v", err)
+	}
+	after := assertSecretsTruth(t, ctx, cam, s2.Address(), out, known, pass)
+	if !after.AdminPassword.Equal(before.AdminPassword) || !after.RecordingKey.Equal(before.RecordingKey) {
+		t.Error("the re-hardened camera got new secrets instead of the commissioned ones")
+	}
+}
+
+// TestRestoreWithAWrongPassphraseWritesNothing: the backup does not open,
+// so the camera is not even asked.
+func TestRestoreWithAWrongPassphraseWritesNothing(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	out := t.TempDir()
+	s, err := runOnce(ctx, srv.URLs()[0].HTTPS, out, camera.NewKnownCamerasInMemory(), secret.New("the right passphrase!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cam2, _, other := camsimtest.New(t)
+	_, err = Restore(ctx, RestoreOptions{
+		Camera: camera.Options{Address: other.URL, Password: secret.New(camera.FactoryPassword), Known: camera.NewKnownCamerasInMemory(), AcceptNew: true},
+		Backup: s.Files().Backup, Passphrase: secret.New("the wrong passphrase!"),
+	})
+	if !errors.Is(err, backup.ErrWrongPassphrase) {
+		t.Fatalf("a wrong passphrase: %v", err)
+	}
+	if cam2.Requests() != 0 {
+		t.Fatalf("the camera got %d requests", cam2.Requests())
+	}
+}
+
+// TestRestoreCrashPointSweep drops each request of a restore in turn (as a
+// pulled cable would) and runs the restore again: every case ends with the
+// camera as commissioned (the admin password on file logs in, the
+// commissioned certificate, nothing failing).
+func TestRestoreCrashPointSweep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("hardens a camera for every request of a restore")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	pass := secret.New("restore sweep passphrase")
+	setup := func(t *testing.T) (*camsim.Server, *Session, string, *camera.KnownCameras) {
+		t.Helper()
+		srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+		out := t.TempDir()
+		known := camera.NewKnownCamerasInMemory()
+		s, err := runOnce(ctx, srv.URLs()[0].HTTPS, out, known, pass)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cam := srv.Cameras()[0]
+		cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
+		camsimtest.WaitReady(t, cam, 5*time.Second)
+		return srv, s, out, known
+	}
+	restore := func(srv *camsim.Server, s *Session, known *camera.KnownCameras, addr string) (*RestoreResult, error) {
+		return Restore(ctx, RestoreOptions{
+			Camera: camera.Options{Address: addr, Password: secret.New(camera.FactoryPassword), Known: known, Timeout: 5 * time.Second},
+			Backup: s.Files().Backup, Passphrase: pass, PollInterval: 20 * time.Millisecond, BootTimeout: 5 * time.Second,
+		})
+	}
+	// A clean restore tells how many requests the camera sees.
+	srv, s, _, known := setup(t)
+	cam := srv.Cameras()[0]
+	start := cam.Requests()
+	if _, err := restore(srv, s, known, srv.URLs()[0].HTTPS); err != nil {
+		t.Fatal(err)
+	}
+	total := cam.Requests() - start
+	for n := 1; n <= total; n++ {
+		srv, s, out, known := setup(t)
+		cam := srv.Cameras()[0]
+		factoryAt := srv.URLs()[0].HTTPS
+		cam.SetFaults(camsim.Faults{DropRequest: cam.Requests() + n})
+		_, _ = restore(srv, s, known, factoryAt)
+		cam.SetFaults(camsim.Faults{})
+		camsimtest.WaitReady(t, cam, 5*time.Second)
+		res, err := restore(srv, s, known, factoryAt)
+		if err != nil {
+			t.Errorf("request %d of the restore dropped: running it again: %v", n, err)
+			continue
+		}
+		sec := assertSecretsTruth(t, ctx, cam, res.AddressAfter, out, known, pass)
+		if got := camera.FingerprintSHA256(cam.Certificate().Raw); !strings.Contains(sec.CertificatePEM.Reveal(), "CERTIFICATE") || got != s.engine.Client.Fingerprint() {
+			t.Errorf("request %d dropped: the camera presents %s", n, got)
+		}
+		if res.Failed {
+			t.Errorf("request %d dropped: a step fails after the rerun", n)
+		}
+	}
+	t.Logf("%d requests of a restore swept", total)
 }
