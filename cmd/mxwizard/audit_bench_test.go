@@ -48,7 +48,7 @@ func BenchmarkAuditFleet(b *testing.B) {
 			pw := secret.New(camera.FactoryPassword)
 			b.ResetTimer()
 			for b.Loop() {
-				err := auditAll(context.Background(), addrs, 32, func(addr string) camera.Options {
+				err := auditAll(context.Background(), addrs, defaultAuditConcurrency, func(addr string) camera.Options {
 					return camera.Options{Address: addr, Password: pw, Known: known, AcceptNew: true}
 				}, func(c report.AuditCamera) error {
 					if c.Error != "" {
