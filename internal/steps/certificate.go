@@ -103,11 +103,11 @@ func (ct certificate) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan
 	case cp.Mode == "import":
 		certPEM, err := os.ReadFile(cp.CertFile)
 		if err != nil {
-			return nil, fmt.Errorf("certificate.cert_file: %w", err)
+			return nil, fmt.Errorf("the certificate file: %w", err)
 		}
 		keyPEM, err := os.ReadFile(cp.KeyFile)
 		if err != nil {
-			return nil, fmt.Errorf("certificate.key_file: %w", err)
+			return nil, fmt.Errorf("the key file: %w", err)
 		}
 		if pair, err = certs.ImportPair(certPEM, keyPEM); err != nil {
 			return nil, fmt.Errorf("certificate: %w", err)

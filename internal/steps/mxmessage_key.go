@@ -35,7 +35,7 @@ func (m mxMessageKey) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan
 	if !p.MxMessage.Used {
 		if on {
 			pl.Params = append(pl.Params, param(camera.SecMxMessage, camera.KeyMxEnable, "0"))
-			pl.Notes = append(pl.Notes, "the profile says MxMessageSystem is not used: network distribution is switched off")
+			pl.Notes = append(pl.Notes, "MxMessageSystem is not used here: its network distribution is switched off")
 		}
 		return pl, nil
 	}

@@ -246,8 +246,11 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 				Prompt: "HTTPS port (1-65535, not 443)",
 				Set: func(p *profile.Profile, v string) error {
 					n, err := strconv.Atoi(strings.TrimSpace(v))
-					if err != nil || n < 1 || n > 65535 {
+					switch {
+					case err != nil || n < 1 || n > 65535:
 						return fmt.Errorf("give a port from 1 to 65535")
+					case n == 443:
+						return fmt.Errorf("443 is the port scanners try first: choose another one, e.g. 8443")
 					}
 					p.WebServer.HTTPSPort = n
 					return nil
@@ -257,6 +260,23 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 				ID: "http_on", Kind: AskConfirm, Default: yesNo(p.WebServer.HTTP),
 				Prompt: "Keep plain HTTP on?", Help: "Recommended: no. mxwizard switches HTTP off only when this connection already uses HTTPS.",
 				Set: func(p *profile.Profile, v string) error { p.WebServer.HTTP = yes(v); return nil },
+			},
+			{
+				ID: "http_port", Kind: AskText, Default: strconv.Itoa(p.WebServer.HTTPPort),
+				Prompt: "HTTP port (1-65535, not 80, not the HTTPS port)", When: func(p *profile.Profile) bool { return p.WebServer.HTTP },
+				Set: func(p *profile.Profile, v string) error {
+					n, err := strconv.Atoi(strings.TrimSpace(v))
+					switch {
+					case err != nil || n < 1 || n > 65535:
+						return fmt.Errorf("give a port from 1 to 65535")
+					case n == 80:
+						return fmt.Errorf("80 is the port scanners try first: choose another one, e.g. 8080")
+					case n == p.WebServer.HTTPSPort:
+						return fmt.Errorf("%d is the HTTPS port already: HTTP needs another one, e.g. 8080", n)
+					}
+					p.WebServer.HTTPPort = n
+					return nil
+				},
 			},
 		}
 	case "recording-key":
@@ -302,9 +322,13 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 			},
 		}}
 	case "certificate":
+		mode := p.Certificate.Mode
+		if s != nil && (certificate{}).Check(s).Status == Pass {
+			mode = "keep" // the camera already has its own certificate
+		}
 		return []Question{
 			{
-				ID: "cert_mode", Kind: AskSelect, Options: []string{"self-signed", "import", "keep"}, Default: p.Certificate.Mode,
+				ID: "cert_mode", Kind: AskSelect, Options: []string{"self-signed", "import", "keep"}, Default: mode,
 				Prompt: "Certificate:", Help: "self-signed: generated here and pinned; import: your CA's certificate and key; keep: leave it.",
 				Set: func(p *profile.Profile, v string) error { p.Certificate.Mode = v; return nil },
 			},

@@ -220,3 +220,45 @@ func TestChecksJudgeDatesAtTheSnapshotsTime(t *testing.T) {
 		t.Fatalf("after expiry: %s %s", f.Status, f.Detail)
 	}
 }
+
+// TestTheWizardsQuestionsSayWhatTheyTake: step 11 refuses the default
+// ports it warns about and asks the HTTP port when HTTP stays on; step 16
+// suggests keeping a certificate the camera already passes with.
+func TestTheWizardsQuestionsSayWhatTheyTake(t *testing.T) {
+	p := profile.Default()
+	byID := func(qs []Question, id string) *Question {
+		for i := range qs {
+			if qs[i].ID == id {
+				return &qs[i]
+			}
+		}
+		return nil
+	}
+	qs := Questions("web-ports", nil, p)
+	if err := byID(qs, "https_port").Set(p, "443"); err == nil || !strings.Contains(err.Error(), "8443") {
+		t.Errorf("HTTPS port 443: %v", err)
+	}
+	hp := byID(qs, "http_port")
+	if hp == nil || hp.When(p) {
+		t.Fatal("the HTTP port is asked while HTTP is off, or not at all")
+	}
+	p.WebServer.HTTP, p.WebServer.HTTPSPort = true, 8443
+	if !hp.When(p) {
+		t.Error("the HTTP port is not asked while HTTP stays on")
+	}
+	for v, want := range map[string]string{"80": "8080", "8443": "HTTPS port already"} {
+		if err := hp.Set(p, v); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("HTTP port %s: %v", v, err)
+		}
+	}
+	if err := hp.Set(p, "8081"); err != nil || p.WebServer.HTTPPort != 8081 {
+		t.Errorf("HTTP port 8081: %v, %d", err, p.WebServer.HTTPPort)
+	}
+
+	key, _ := certs.GenerateKey(certs.ECDSAP256)
+	c, _, _ := certs.SelfSigned(key, certs.Subject{DNSNames: []string{"cam1"}, Organization: "site"}, 365*24*time.Hour, time.Now())
+	own := &Snapshot{Certificate: c, Taken: time.Now()}
+	if q := byID(Questions("certificate", own, profile.Default()), "cert_mode"); q == nil || q.Default != "keep" {
+		t.Errorf("a camera with its own certificate: default %v", q)
+	}
+}

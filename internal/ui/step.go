@@ -578,10 +578,14 @@ func (p *stepPage) resultView(width int) string {
 	for _, r := range p.reveal {
 		rows = append(rows, r.name+": "+st.Secret.Render(r.value))
 	}
+	warn := "Write it down now or rely on the encrypted secrets file; it will not be shown again."
+	if len(rows) > 1 {
+		warn = "Write them down now or rely on the encrypted secrets file; they will not be shown again."
+	}
 	box := st.Box.Render(stack(
 		st.Label.Render("Generated and set:"),
 		strings.Join(rows, "\n"),
-		st.Warn.Render(wrap("Write it down now or rely on the encrypted secrets file; it will not be shown again.", width-6)),
+		st.Warn.Render(wrap(warn, width-6)),
 	))
 	return stack(res, box)
 }

@@ -362,15 +362,15 @@ func TestGuardRefusalIsExplainedBeforeAnythingIsWritten(t *testing.T) {
 	t.Parallel()
 	d := newDriver(t, testOptions(t, fakeCamera(t)), 80, 24)
 	d.connect()
-	d.gotoStep(11)
+	d.gotoStep(7)
 	d.clearField()
-	d.typeText("8080")
+	d.typeText("tempallow 10.0.0.0/255.0.0.0")
 	d.key("enter")
-	d.key("y") // keep plain HTTP on (it stays on 8080); y also submits
+	d.key("enter") // everybody else: deny
 	d.waitText("mxwizard will not do this")
-	d.expectText("HTTP and HTTPS cannot share port 8080", "Nothing was written to the camera", "Change the answers")
+	d.expectText("temporary rules end at the reboot", "Nothing was written to the camera", "Change the answers")
 	d.key("enter") // change the answers
-	d.waitText("HTTPS port")
+	d.waitText("Allowed addresses")
 }
 
 func TestCtrlCAsksBeforeLeavingWithUnsavedChanges(t *testing.T) {
