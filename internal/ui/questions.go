@@ -65,6 +65,19 @@ func visible(answers []*answer, i int, base *profile.Profile) bool {
 	return q.When(draft)
 }
 
+// draftBefore is a copy of base with the answers before question i taken
+// in, so that a field can be judged against the earlier ones (an HTTP port
+// against the HTTPS port).
+func draftBefore(answers []*answer, i int, base *profile.Profile) *profile.Profile {
+	draft := cloneProfile(base)
+	for j := 0; j < i; j++ {
+		if visible(answers, j, base) && answers[j].q.Set != nil {
+			_ = answers[j].q.Set(draft, answers[j].value())
+		}
+	}
+	return draft
+}
+
 // questionGroups renders the questions as huh groups, one per question
 // (so each fits a small terminal), hidden when the question's When says so.
 func questionGroups(answers []*answer, base func() *profile.Profile, serial string, width int) []*huh.Group {
@@ -95,7 +108,13 @@ func questionGroups(answers []*answer, base func() *profile.Profile, serial stri
 			h := len(opts) + lineCount(q.Prompt) + lineCount(desc)
 			field = huh.NewMultiSelect[string]().Title(q.Prompt).Description(desc).Options(opts...).Value(&a.list).Filterable(false).Height(h)
 		default:
-			field = huh.NewInput().Title(q.Prompt).Description(q.Help).Value(&a.str)
+			set := a.q.Set
+			input := huh.NewInput().Title(q.Prompt).Description(q.Help).Value(&a.str)
+			if set != nil {
+				// Judged when the field is left, not after the last one.
+				input = input.Validate(func(v string) error { return set(draftBefore(answers, i, base()), v) })
+			}
+			field = input
 		}
 		groups = append(groups, huh.NewGroup(field).WithHideFunc(func() bool { return !show() }))
 		if q.Kind == steps.AskConfirm && q.Strong {

@@ -666,3 +666,20 @@ func TestHardeningAgainKeepsTheCommissionedPassword(t *testing.T) {
 		t.Fatalf("the commissioned admin password after keeping it: %v", err)
 	}
 }
+
+// TestAnAnswerIsJudgedWhenItsFieldIsLeft: a threshold of 2 is refused at
+// its own field, before the next question is asked.
+func TestAnAnswerIsJudgedWhenItsFieldIsLeft(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 80, 24)
+	d.connect()
+	d.gotoStep(8)
+	d.expectText("Block an address after how many failed logins?")
+	d.clearField()
+	d.typeText("2")
+	d.key("enter")
+	d.waitText("give a number from 3 to 100")
+	if strings.Contains(d.screen(), "Block for how long?") {
+		t.Fatalf("the next question came before the threshold was corrected:\n%s", d.screen())
+	}
+}
