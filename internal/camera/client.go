@@ -190,20 +190,37 @@ func (c *Client) OfferedSchemes() []string {
 	return slices.Clone(c.auth.offered)
 }
 
+// sideClient is a client for one look at the camera beside the session's
+// connection: at base, with the same pins (never pinning anything new),
+// sending no credentials of its own (a caller that tries a login sets the
+// header itself). A timeout, when given, replaces the request timeout and
+// means a quick probe: no retries. Its requests are counted as the
+// client's by the caller.
+func (c *Client) sideClient(base *url.URL, timeout time.Duration) (*Client, error) {
+	o := c.opts
+	o.Address = base.String()
+	o.Password = secret.Secret{}
+	o.AcceptNew, o.ConfirmNew = false, nil
+	if timeout > 0 {
+		o.Timeout, o.Retries = timeout, 0
+	}
+	side, err := New(o)
+	if err != nil {
+		return nil, err
+	}
+	side.auth.anonymous = true
+	return side, nil
+}
+
 // Anonymous fetches path without credentials (as anybody on the network
 // would) and returns the status and the start of the body: how effect
 // checks see robots.txt and what public access exposes. It is read-only and
 // never sends a password.
 func (c *Client) Anonymous(ctx context.Context, path string) (int, []byte, error) {
-	o := c.opts
-	o.Address = c.Address()
-	o.Password = secret.Secret{}
-	o.AcceptNew, o.ConfirmNew = false, nil
-	anon, err := New(o)
+	anon, err := c.sideClient(c.Base(), 0)
 	if err != nil {
 		return 0, nil, err
 	}
-	anon.auth.anonymous = true
 	defer anon.Close()
 	resp, body, err := anon.do(ctx, "read "+path+" without login", http.MethodGet, path, nil, nil)
 	c.requests.Add(anon.Requests())
@@ -247,14 +264,10 @@ func (c *Client) BasicRefused(ctx context.Context) (refused bool, offered []stri
 	if c.Base().Scheme != "https" {
 		return false, nil, &Error{Camera: c.Address(), Op: "try a Basic login", Kind: ErrInsecureCredentials, Hint: "connect with https:// to have it checked"}
 	}
-	o := c.opts
-	o.Address = c.Address()
-	o.AcceptNew, o.ConfirmNew = false, nil
-	probe, err := New(o)
+	probe, err := c.sideClient(c.Base(), 0)
 	if err != nil {
 		return false, nil, err
 	}
-	probe.auth.anonymous = true
 	defer probe.Close()
 	token := base64.StdEncoding.EncodeToString([]byte(c.opts.User + ":" + c.opts.Password.Reveal()))
 	resp, _, err := probe.do(ctx, "try a Basic login", http.MethodGet, PathConfigFile, nil, http.Header{"Authorization": {"Basic " + token}})
@@ -274,15 +287,10 @@ func (c *Client) BasicRefused(ctx context.Context) (refused bool, offered []stri
 // offers now: one anonymous GET of an admin path, whose 401 carries the
 // challenge. Nothing is sent that could count as a failed login.
 func (c *Client) Challenge(ctx context.Context) ([]string, error) {
-	o := c.opts
-	o.Address = c.Address()
-	o.Password = secret.Secret{}
-	o.AcceptNew, o.ConfirmNew = false, nil
-	anon, err := New(o)
+	anon, err := c.sideClient(c.Base(), 0)
 	if err != nil {
 		return nil, err
 	}
-	anon.auth.anonymous = true
 	defer anon.Close()
 	resp, _, err := anon.do(ctx, "ask for the login challenge", http.MethodGet, PathConfigFile, nil, nil)
 	c.requests.Add(anon.Requests())
@@ -303,16 +311,10 @@ func (c *Client) Challenge(ctx context.Context) ([]string, error) {
 // certificate that differs from the pin still counts as an answer
 // (something listens there).
 func (c *Client) AnswersAt(ctx context.Context, scheme string, port int) bool {
-	o := c.opts
-	o.Address = WithPort(c.Base(), scheme, port).String()
-	o.Password = secret.Secret{}
-	o.AcceptNew, o.ConfirmNew = false, nil
-	o.Timeout, o.Retries = 5*time.Second, 0
-	anon, err := New(o)
+	anon, err := c.sideClient(WithPort(c.Base(), scheme, port), 5*time.Second)
 	if err != nil {
 		return false
 	}
-	anon.auth.anonymous = true
 	defer anon.Close()
 	resp, _, err := anon.do(ctx, "probe port "+strconv.Itoa(port), http.MethodGet, PathRobots, nil, nil)
 	c.requests.Add(anon.Requests())

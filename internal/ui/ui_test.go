@@ -53,17 +53,7 @@ func testOptions(t *testing.T, addr string) Options {
 // connect takes a fresh driver from the connect screen to the overview.
 func (d *driver) connect() {
 	d.t.Helper()
-	d.expectText("Camera address")
-	d.key("enter")
-	d.key("enter")
-	d.key("enter")
-	d.waitText("First connection to")
-	d.key("enter") // accept and pin
-	d.waitText("Backup passphrase")
-	d.typeText(testPassphrase)
-	d.key("enter")
-	d.typeText(testPassphrase)
-	d.key("enter")
+	d.connect2()
 	d.waitText("Read-only check of the 22 camera steps")
 }
 
