@@ -713,6 +713,43 @@ func (c *Client) WaitUntilBack(ctx context.Context, poll time.Duration) (Identit
 	}
 }
 
+// WaitAfterReboot waits (at most timeout; 0 is 5 minutes) for a camera
+// that was just told to reboot: it pauses one poll first, so that a camera
+// still finishing the old session is not taken for one back, then polls at
+// the client's base. When the camera does not come back there, it looks
+// once at alt (a firmware that did not move where its settings said) and
+// reports whether it answered there instead; the client's base is then alt.
+func (c *Client) WaitAfterReboot(ctx context.Context, timeout, poll time.Duration, alt *url.URL) (atAlt bool, err error) {
+	if timeout == 0 {
+		timeout = 5 * time.Minute
+	}
+	if poll == 0 {
+		poll = 2 * time.Second
+	}
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	select {
+	case <-wctx.Done():
+	case <-time.After(poll):
+	}
+	if _, err = c.WaitUntilBack(wctx, poll); err == nil {
+		return false, nil
+	}
+	primary := c.Base()
+	if ctx.Err() != nil || alt == nil || alt.String() == primary.String() {
+		return false, err
+	}
+	c.SetBase(alt)
+	c.ForgetAuthentication()
+	actx, acancel := context.WithTimeout(ctx, 3*poll+5*time.Second)
+	defer acancel()
+	if _, aerr := c.WaitUntilBack(actx, poll); aerr != nil {
+		c.SetBase(primary)
+		return false, fmt.Errorf("%w (and the camera does not answer at %s either)", err, alt)
+	}
+	return true, nil
+}
+
 // DownloadConfig fetches the configuration file as the web interface's
 // "Save current configuration to local computer" does, byte for byte.
 func (c *Client) DownloadConfig(ctx context.Context) (data []byte, filename string, err error) {

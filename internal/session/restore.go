@@ -185,34 +185,9 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 	}
 	next.SetBase(camera.WithPort(before.Base, scheme, port))
 	next.ForgetAuthentication()
-	timeout := o.BootTimeout
-	if timeout == 0 {
-		timeout = 5 * time.Minute
-	}
-	wctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	poll := o.PollInterval
-	if poll == 0 {
-		poll = 2 * time.Second
-	}
-	select {
-	case <-wctx.Done():
-	case <-time.After(poll):
-	}
 	progress("waiting for the camera at %s", next.Address())
-	if _, err := next.WaitUntilBack(wctx, poll); err != nil {
-		alt := camera.WithPort(before.Base, altScheme, altPort)
-		if ctx.Err() != nil || alt.String() == next.Base().String() {
-			return nil, fmt.Errorf("restore: after the reboot, with the admin password of the secrets file: %w", err)
-		}
-		next.SetBase(alt)
-		next.ForgetAuthentication()
-		actx, acancel := context.WithTimeout(ctx, 3*poll+5*time.Second)
-		_, aerr := next.WaitUntilBack(actx, poll)
-		acancel()
-		if aerr != nil {
-			return nil, fmt.Errorf("restore: after the reboot, with the admin password of the secrets file: %w (nor at %s)", err, alt)
-		}
+	if _, err := next.WaitAfterReboot(ctx, o.BootTimeout, o.PollInterval, camera.WithPort(before.Base, altScheme, altPort)); err != nil {
+		return nil, fmt.Errorf("restore: after the reboot, with the admin password of the secrets file: %w", err)
 	}
 	if pair != nil && next.Fingerprint() != camera.FingerprintSHA256(pair.Cert.Raw) {
 		return nil, fmt.Errorf("restore: after the reboot the camera presents certificate %s, not the one of the commissioning", next.Fingerprint())

@@ -508,39 +508,16 @@ func (e *Engine) Finish(ctx context.Context, s *Snapshot) (*Snapshot, error) {
 		// The first request after the reboot gets a fresh challenge: the
 		// login schemes the camera offers now, observed.
 		e.Client.ForgetAuthentication()
-		timeout := e.BootTimeout
-		if timeout == 0 {
-			timeout = 5 * time.Minute
-		}
-		wctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		poll := e.PollInterval
-		if poll == 0 {
-			poll = 2 * time.Second
-		}
-		// Give the camera time to go down before the first poll, so that a
-		// camera still finishing the old session is not taken for one back.
-		select {
-		case <-wctx.Done():
-		case <-time.After(poll):
-		}
+		moved := e.Client.Base()
 		e.progress("waiting for the camera at %s", e.Client.Address())
-		if _, err := e.Client.WaitUntilBack(wctx, poll); err != nil {
-			// Not at the new address: a firmware that did not honour the
-			// new ports still answers where it did. Look there once before
-			// giving up, so that nobody is left without the way in.
-			moved := e.Client.Base()
-			if ctx.Err() != nil || moved.String() == before.String() {
-				return nil, fmt.Errorf("after the reboot: %w", err)
-			}
-			e.Client.SetBase(before)
-			e.Client.ForgetAuthentication()
-			octx, ocancel := context.WithTimeout(ctx, 3*poll+5*time.Second)
-			_, oerr := e.Client.WaitUntilBack(octx, poll)
-			ocancel()
-			if oerr != nil {
-				return nil, fmt.Errorf("after the reboot: %w (and the camera does not answer at %s either)", err, before)
-			}
+		// Not at the new address, a firmware that did not honour the new
+		// ports still answers where it did: it is looked for there once, so
+		// that nobody is left without the way in.
+		atOld, err := e.Client.WaitAfterReboot(ctx, e.BootTimeout, e.PollInterval, before)
+		if err != nil {
+			return nil, fmt.Errorf("after the reboot: %w", err)
+		}
+		if atOld {
 			e.progress("the camera answers at %s, not at %s: its new web server settings did not take effect", before, moved)
 			e.notAtNew = moved
 		}
