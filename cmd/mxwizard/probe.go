@@ -88,11 +88,7 @@ func probeCamera(ctx context.Context, o camera.Options) (*report.Probe, error) {
 		return nil, err
 	}
 	defer c.Close()
-	raw, err := c.ViewConfigRaw(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := c.ReadConfig(ctx)
+	cfg, raw, err := c.ReadConfigRaw(ctx)
 	if err != nil {
 		return nil, err
 	}

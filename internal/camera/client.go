@@ -241,19 +241,6 @@ func (c *Client) Fetch(ctx context.Context, path string) (int, []byte, error) {
 	return 0, nil, err
 }
 
-// ViewConfigRaw returns the camera's whole answer to `view configfile`,
-// wrapper lines included, unparsed.
-func (c *Client) ViewConfigRaw(ctx context.Context) ([]byte, error) {
-	var data []byte
-	err := c.withRetry(ctx, func() error {
-		_, body, err := c.do(ctx, "remote configuration", http.MethodPost, PathRemoteConfig, new(Script).ViewConfigFile().Bytes(),
-			http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
-		data = body
-		return err
-	})
-	return data, err
-}
-
 // BasicRefused tries one Basic login with the client's own credentials
 // (over HTTPS only: the password must not cross the network readable) and
 // reports whether the camera refused it, with the schemes its 401 offered;
@@ -592,22 +579,28 @@ type Identity struct {
 }
 
 // ReadConfig reads the whole active configuration file (`view configfile`).
-// It also learns how the camera's configured ports map to the port the
-// client reached it on (port forwarding, or the simulated camera's offset).
 func (c *Client) ReadConfig(ctx context.Context) (*Config, error) {
+	cfg, _, err := c.ReadConfigRaw(ctx)
+	return cfg, err
+}
+
+// ReadConfigRaw reads the configuration like ReadConfig and also returns
+// the camera's whole answer as it arrived, wrapper lines included, for
+// `mxwizard probe` to show the wrapper's shape from the same request.
+func (c *Client) ReadConfigRaw(ctx context.Context) (*Config, []byte, error) {
 	reply, err := c.Run(ctx, new(Script).ViewConfigFile())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	data, ok := reply.ConfigFile()
 	if !ok {
-		return nil, &Error{Camera: c.Address(), Op: "read configuration", Kind: ErrNotMobotix, Detail: "no configuration file in the reply"}
+		return nil, nil, &Error{Camera: c.Address(), Op: "read configuration", Kind: ErrNotMobotix, Detail: "no configuration file in the reply"}
 	}
 	cfg, err := ParseConfig(data)
 	if err != nil {
-		return nil, &Error{Camera: c.Address(), Op: "read configuration", Kind: ErrCamera, Detail: err.Error()}
+		return nil, nil, &Error{Camera: c.Address(), Op: "read configuration", Kind: ErrCamera, Detail: err.Error()}
 	}
-	return cfg, nil
+	return cfg, reply.raw, nil
 }
 
 // IdentityOf extracts the identity from a configuration.

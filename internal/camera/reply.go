@@ -15,6 +15,8 @@ type Reply struct {
 	Commands []CommandResult
 	// Sections holds every SECTION block printed, by name (the last wins).
 	Sections map[string]*Config
+
+	raw []byte // the reply as it arrived
 }
 
 // CommandResult is what the camera said about one command.
@@ -34,7 +36,7 @@ func ParseReply(body []byte) (*Reply, error) {
 	if !bytes.HasPrefix(body, []byte(ReplyPrefix)) {
 		return nil, ErrNotMobotix
 	}
-	r := &Reply{Sections: map[string]*Config{}}
+	r := &Reply{Sections: map[string]*Config{}, raw: body}
 	text := strings.ReplaceAll(string(body), "\r\n", "\n")
 	lines := strings.Split(text, "\n")
 	var cur *CommandResult
