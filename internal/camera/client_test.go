@@ -246,24 +246,13 @@ func TestCertificateUploadIsActiveAfterReboot(t *testing.T) {
 		t.Fatal(err)
 	}
 	factoryFP := c.Fingerprint()
-	key, err := certs.GenerateKey(certs.ECDSAP256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _, err := certs.SelfSigned(key, certs.NewSubject("", "127.0.0.1"), 0, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pair := &certs.Pair{Cert: cert, Key: key}
-	keyPEM, err := pair.KeyPEM()
-	if err != nil {
-		t.Fatal(err)
-	}
+	pair, keyPEM := newLoopbackPair(t)
+	cert := pair.Cert
 	newFP := certs.FingerprintSHA256(cert.Raw)
 	if err := c.PinNext(cert); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.UploadCertificate(ctx(t), secret.New(string(keyPEM)), pair.CertificatePEM()); err != nil {
+	if err := c.UploadCertificate(ctx(t), secret.New(keyPEM), pair.CertificatePEM()); err != nil {
 		t.Fatalf("upload: %v", err)
 	}
 	slot, err := c.ReadCertificate(ctx(t))
@@ -396,24 +385,8 @@ func TestTheCertificateSlotTakesTheKeyFirstThenTheCertificateAlone(t *testing.T)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mk := func() (*certs.Pair, string) {
-		key, err := certs.GenerateKey(certs.ECDSAP256)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cert, _, err := certs.SelfSigned(key, certs.NewSubject("", "127.0.0.1"), 0, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := &certs.Pair{Cert: cert, Key: key}
-		k, err := p.KeyPEM()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p, string(k)
-	}
-	a, aKey := mk()
-	b, _ := mk()
+	a, aKey := newLoopbackPair(t)
+	b, _ := newLoopbackPair(t)
 	bundle, _ := a.BundlePEM()
 	for name, upload := range map[string]func() error{
 		"a bundle as the certificate": func() error { return c.UploadCertificate(ctx(t), secret.New(aKey), bundle) },
@@ -453,4 +426,24 @@ func TestTheWebServerLogIsReadAsTheCamerasTable(t *testing.T) {
 	if len(lines) != 1 || lines[0].Count != 1 || lines[0].Method != "POST" {
 		t.Fatalf("line form: %+v", lines)
 	}
+}
+
+// newLoopbackPair makes a self-signed ECDSA certificate for 127.0.0.1 and
+// returns it with its private key in PEM.
+func newLoopbackPair(t *testing.T) (*certs.Pair, string) {
+	t.Helper()
+	key, err := certs.GenerateKey(certs.ECDSAP256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _, err := certs.SelfSigned(key, certs.NewSubject("", "127.0.0.1"), 0, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &certs.Pair{Cert: cert, Key: key}
+	k, err := p.KeyPEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, string(k)
 }

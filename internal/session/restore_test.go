@@ -15,6 +15,32 @@ import (
 	"github.com/mxwizard/mxwizard/internal/steps"
 )
 
+// resetSite is a camera that was hardened into out and then reset to
+// factory defaults, as an installer finds it after the reset button.
+type resetSite struct {
+	srv   *camsim.Server
+	cam   *camsim.Camera
+	out   string
+	known *camera.KnownCameras
+	first *Session // the run that hardened it
+}
+
+// hardenThenReset hardens the one camera of a fresh simulated server into a
+// new output directory, then resets it (reset configfile, store, reboot) and
+// waits until it answers again.
+func hardenThenReset(ctx context.Context, t *testing.T, pass secret.Secret) resetSite {
+	t.Helper()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	site := resetSite{srv: srv, cam: srv.Cameras()[0], out: t.TempDir(), known: camera.NewKnownCamerasInMemory()}
+	var err error
+	if site.first, err = runOnce(ctx, srv.URLs()[0].HTTPS, site.out, site.known, pass); err != nil {
+		t.Fatal(err)
+	}
+	site.cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
+	camsimtest.WaitReady(t, site.cam, 5*time.Second)
+	return site
+}
+
 // TestRestoreBringsAFactoryResetCameraBackAsCommissioned: harden, reset the
 // camera to factory defaults (reset configfile, store, reboot), restore the
 // encrypted backup: the camera answers where it did, the admin password of
@@ -23,20 +49,11 @@ import (
 func TestRestoreBringsAFactoryResetCameraBackAsCommissioned(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
-	cam := srv.Cameras()[0]
-	out := t.TempDir()
 	pass := secret.New("restore passphrase 2026")
-	known := camera.NewKnownCamerasInMemory()
-	s, err := runOnce(ctx, srv.URLs()[0].HTTPS, out, known, pass)
-	if err != nil {
-		t.Fatal(err)
-	}
+	site := hardenThenReset(ctx, t, pass)
+	srv, cam, known, s := site.srv, site.cam, site.known, site.first
 	hardenedAt, fp := s.Address(), s.engine.Client.Fingerprint()
-	sec := readSecretsOf(t, out, s.Identity().Serial, pass)
-
-	cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
-	camsimtest.WaitReady(t, cam, 5*time.Second)
+	sec := readSecretsOf(t, site.out, s.Identity().Serial, pass)
 	factoryAt := srv.URLs()[0].HTTPS
 	if factoryAt == hardenedAt {
 		t.Fatal("the reset did not bring the factory ports back: the test proves nothing")
@@ -119,19 +136,11 @@ func TestRestoreRefusesAnotherFirmwareUnlessForced(t *testing.T) {
 func TestHardenResetApplyAgainKeepsThePasswordAndTheKey(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
-	cam := srv.Cameras()[0]
-	out := t.TempDir()
 	pass := secret.New("again passphrase 2026")
-	known := camera.NewKnownCamerasInMemory()
-	s, err := runOnce(ctx, srv.URLs()[0].HTTPS, out, known, pass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := readSecretsOf(t, out, s.Identity().Serial, pass)
-	cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
-	camsimtest.WaitReady(t, cam, 5*time.Second)
-	s2, err := runOnce(ctx, srv.URLs()[0].HTTPS, out, known, pass)
+	site := hardenThenReset(ctx, t, pass)
+	cam, out, known := site.cam, site.out, site.known
+	before := readSecretsOf(t, out, site.first.Identity().Serial, pass)
+	s2, err := runOnce(ctx, site.srv.URLs()[0].HTTPS, out, known, pass)
 	if err != nil {
 		t.Fatalf("apply again after the reset: %v", err)
 	}
@@ -178,17 +187,8 @@ func TestRestoreCrashPointSweep(t *testing.T) {
 	pass := secret.New("restore sweep passphrase")
 	setup := func(t *testing.T) (*camsim.Server, *Session, string, *camera.KnownCameras) {
 		t.Helper()
-		srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
-		out := t.TempDir()
-		known := camera.NewKnownCamerasInMemory()
-		s, err := runOnce(ctx, srv.URLs()[0].HTTPS, out, known, pass)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cam := srv.Cameras()[0]
-		cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
-		camsimtest.WaitReady(t, cam, 5*time.Second)
-		return srv, s, out, known
+		site := hardenThenReset(ctx, t, pass)
+		return site.srv, site.first, site.out, site.known
 	}
 	restore := func(srv *camsim.Server, s *Session, known *camera.KnownCameras, addr string) (*RestoreResult, error) {
 		return Restore(ctx, RestoreOptions{
