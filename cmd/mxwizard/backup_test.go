@@ -28,7 +28,7 @@ func writeTestBackup(t *testing.T, dir string, plain []byte, pass string) string
 	restore := backup.SetWorkFactorForTests(10)
 	defer restore()
 	path := filepath.Join(dir, "camera.cfg.age")
-	if err := backup.WriteFile(path, plain, secret.New(pass)); err != nil {
+	if err := backup.WriteFile(t.Context(), path, plain, secret.New(pass)); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -111,6 +111,22 @@ func TestAgeCLIDecryptsWhatEncryptWrote(t *testing.T) {
 	}
 }
 
+func TestAgeCLIDecryptsWhatWriteFileWrote(t *testing.T) {
+	agePath, scriptPath := ageCLI(t)
+	plain := []byte("ENTRY_START:network\nethernet=static\n")
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "camera.cfg.age"), filepath.Join(dir, "camera.cfg")
+	if err := WriteFile(t.Context(), in, plain, goodPass); err != nil {
+		t.Fatal(err)
+	}
+	if err := runAge(t, agePath, scriptPath, goodPass, 1, "-d", "-o", out, in); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, plain) {
+		t.Fatalf("age decrypted %q (%v), want %q", got, err, plain)
+	}
+}
+
 func TestAgeCLIRefusesTheWrongPassphrase(t *testing.T) {
 	agePath, scriptPath := ageCLI(t)
 	dir := t.TempDir()

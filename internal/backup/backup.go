@@ -14,6 +14,7 @@ package backup
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -123,21 +124,28 @@ func Encrypt(w io.Writer, plaintext io.Reader, passphrase secret.Secret, armor b
 	if err := CheckPassphrase(passphrase); err != nil {
 		return err
 	}
-	recipient, err := age.NewScryptRecipient(passphrase.Reveal())
+	recipient, err := newScryptRecipient(passphrase.Reveal())
 	if err != nil {
 		return fmt.Errorf("encrypt: %w", err)
 	}
-	if wf := workFactor.Load(); wf != 0 {
-		recipient.SetWorkFactor(int(wf))
-	}
-
 	dst := w
 	var armorWriter io.WriteCloser
 	if armor {
 		armorWriter = ageArmor.NewWriter(w)
 		dst = armorWriter
 	}
-	ageWriter, err := age.Encrypt(dst, recipient)
+	return encryptTo(context.Background(), dst, armorWriter, plaintext, recipient)
+}
+
+// encryptTo writes plaintext encrypted to recipient into dst (closing
+// armorWriter, dst's armor layer, when there is one). The scrypt work of
+// the recipient runs in the one scrypt slot of the process.
+func encryptTo(ctx context.Context, dst io.Writer, armorWriter io.WriteCloser, plaintext io.Reader, recipient age.Recipient) error {
+	var ageWriter io.WriteCloser
+	err := withScryptSlot(ctx, func() (err error) {
+		ageWriter, err = age.Encrypt(dst, recipient)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("encrypt: %w", err)
 	}
@@ -197,7 +205,11 @@ func Decrypt(r io.Reader, passphrase secret.Secret) ([]byte, error) {
 		return nil, &DecryptError{Kind: kind, Cause: cause}
 	}
 
-	plain, err := age.Decrypt(in, identity)
+	var plain io.Reader
+	err = withScryptSlot(context.Background(), func() (err error) {
+		plain, err = age.Decrypt(in, identity)
+		return err
+	})
 	if err != nil {
 		var noMatch *age.NoIdentityMatchError
 		switch {
@@ -249,18 +261,46 @@ func (rr *readErrRecorder) Read(p []byte) (int, error) {
 // WriteFile encrypts plaintext to passphrase (binary age format) and writes
 // it to path atomically with mode 0600: a failure leaves any old file as it
 // was. The passphrase must pass CheckPassphrase.
-func WriteFile(path string, plaintext []byte, passphrase secret.Secret) error {
+//
+// The file counts as written only once it has been read back from the disk
+// and opened by age (header MAC and every chunk authenticated) to exactly
+// plaintext. It is opened with the file key age wrapped for the
+// passphrase, kept from the encryption, so the one scrypt run (0.6 s and
+// 256 MiB at the default work factor, in the process's one scrypt slot)
+// is not paid twice. ctx ends the wait for that slot.
+func WriteFile(ctx context.Context, path string, plaintext []byte, passphrase secret.Secret) error {
 	if err := CheckPassphrase(passphrase); err != nil {
 		return err
 	}
+	base, err := newScryptRecipient(passphrase.Reveal())
+	if err != nil {
+		return fmt.Errorf("encrypt: %w", err)
+	}
+	recipient := &keyKeepingRecipient{ScryptRecipient: base}
+	defer recipient.forget()
 	// Encrypt first, in memory: scrypt takes most of a second, and a
 	// process killed during that time must not leave a temporary file
 	// behind. The file exists only for the moment of writing the result.
 	var enc bytes.Buffer
-	if err := Encrypt(&enc, bytes.NewReader(plaintext), passphrase, false); err != nil {
+	if err := encryptTo(ctx, &enc, nil, bytes.NewReader(plaintext), recipient); err != nil {
 		return err
 	}
-	return atomicfile.Write(path, enc.Bytes(), 0o600)
+	if err := atomicfile.Write(path, enc.Bytes(), 0o600); err != nil {
+		return err
+	}
+	onDisk, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read back %s: %w", path, err)
+	}
+	r, err := age.Decrypt(bytes.NewReader(onDisk), keptKeyIdentity{recipient})
+	if err != nil {
+		return fmt.Errorf("%s does not open again after writing: %w", path, err)
+	}
+	back, err := io.ReadAll(r)
+	if err != nil || !bytes.Equal(back, plaintext) {
+		return fmt.Errorf("%s does not read back what was written: write it again (the disk may be failing)", path)
+	}
+	return nil
 }
 
 // ReadFile opens the encrypted file at path with passphrase and returns the

@@ -339,7 +339,7 @@ func TestWriteFileThenReadFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "camera.cfg.age")
 	plain := []byte("ENTRY_START:security\nadmin_password=Sup3rS3cretCameraPassw0rd\nrecording_key=0123456789abcdef0123456789abcdef\n")
-	if err := WriteFile(path, plain, goodPass); err != nil {
+	if err := WriteFile(t.Context(), path, plain, goodPass); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(path)
@@ -379,7 +379,7 @@ func TestWriteFileThenReadFile(t *testing.T) {
 func TestReadFileErrorsNameThePath(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "camera.cfg.age")
-	if err := WriteFile(path, []byte("config"), goodPass); err != nil {
+	if err := WriteFile(t.Context(), path, []byte("config"), goodPass); err != nil {
 		t.Fatal(err)
 	}
 	_, err := ReadFile(path, otherPass)
@@ -398,12 +398,12 @@ func TestReadFileErrorsNameThePath(t *testing.T) {
 func TestWriteFileWithAWeakPassphraseKeepsTheOldFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "camera.cfg.age")
-	if err := WriteFile(path, []byte("first"), goodPass); err != nil {
+	if err := WriteFile(t.Context(), path, []byte("first"), goodPass); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)
 	weak := secret.New("xq7Zp")
-	err := WriteFile(path, []byte("second"), weak)
+	err := WriteFile(t.Context(), path, []byte("second"), weak)
 	if !errors.Is(err, ErrPassphraseTooShort) {
 		t.Fatalf("err = %v, want ErrPassphraseTooShort", err)
 	}
@@ -420,7 +420,7 @@ func TestWriteFileWithAWeakPassphraseKeepsTheOldFile(t *testing.T) {
 
 func TestWriteFileIntoAMissingDirectory(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "missing", "camera.cfg.age")
-	err := WriteFile(path, []byte("config"), goodPass)
+	err := WriteFile(t.Context(), path, []byte("config"), goodPass)
 	if err == nil || !strings.Contains(err.Error(), "check that the directory exists and is writable") {
 		t.Fatalf("err = %v, want a hint about the directory", err)
 	}

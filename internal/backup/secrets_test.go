@@ -208,7 +208,7 @@ func TestSecretsFileEncryptedOnDiskHoldsNoSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFile(path, data, goodPass); err != nil {
+	if err := WriteFile(t.Context(), path, data, goodPass); err != nil {
 		t.Fatal(err)
 	}
 	onDisk, err := os.ReadFile(path)

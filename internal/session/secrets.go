@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -147,7 +148,7 @@ func (s *Session) keepFileSecrets() {
 // value differs from what the file holds (by value, not by name: a password
 // generated again after a redo must reach the file). A replaced value moves
 // to the file's previous values, so nothing a camera may still have is lost.
-func (s *Session) recordSecrets(values map[steps.SecretName]secret.Secret) error {
+func (s *Session) recordSecrets(ctx context.Context, values map[steps.SecretName]secret.Secret) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	changed := !s.file.exists
@@ -162,6 +163,7 @@ func (s *Session) recordSecrets(values map[steps.SecretName]secret.Secret) error
 	if !changed {
 		return nil
 	}
+
 	now := time.Now().UTC()
 	merged := make(map[steps.SecretName]secret.Secret, len(s.file.values)+len(values))
 	for name, v := range s.file.values {
@@ -194,18 +196,19 @@ func (s *Session) recordSecrets(values map[steps.SecretName]secret.Secret) error
 		return err
 	}
 	path := s.secretsPath()
-	if err := backup.WriteFile(path, data, s.opts.Passphrase); err != nil {
-		return err
-	}
 	// The file is what saves the customer when a password is lost: it
-	// counts as saved only once it opens again with the passphrase and
-	// holds every value just put in.
-	back, err := readSecretsFile(path, s.opts.Passphrase)
-	if err != nil {
-		return fmt.Errorf("the secrets file just written does not open again: %w", err)
+	// counts as saved only once it opens again from the disk (WriteFile
+	// reads it back and authenticates it) and holds every value just put in.
+	if err := backup.WriteFile(ctx, path, data, s.opts.Passphrase); err != nil {
+		return fmt.Errorf("the secrets file was not saved, nothing more is written to the camera: %w", err)
 	}
+	back, err := backup.UnmarshalSecrets(data)
+	if err != nil {
+		return fmt.Errorf("the secrets file just written does not read back: %w", err)
+	}
+	got := secretsFromFile(back)
 	for name, v := range merged {
-		if got, ok := back.values[name]; !ok || !got.Equal(v) {
+		if g, ok := got[name]; !ok || !g.Equal(v) {
 			return fmt.Errorf("the secrets file %s does not read back what was written (%s): nothing more is written to the camera", path, name.Label())
 		}
 	}

@@ -382,9 +382,27 @@ func (s *Session) PlanAll() ([]*steps.Plan, error) {
 // ApplyAll applies every step in the guide's order, recording before and
 // after. A step whose plan is refused stops the run before anything else is
 // written.
+//
+// Every secret the plans will set is saved into the secrets file once,
+// before the first write (one scrypt run instead of one per step that sets
+// a secret): each step's own write-ahead then finds its values on file.
+// Until a step has run, the camera still has the value the file keeps
+// among its previous ones (or the factory one).
 func (s *Session) ApplyAll(ctx context.Context) error {
-	if _, err := s.PlanAll(); err != nil {
+	plans, err := s.PlanAll()
+	if err != nil {
 		return s.redact(err)
+	}
+	ahead := map[steps.SecretName]secret.Secret{}
+	for _, p := range plans {
+		for name, v := range p.Secrets {
+			ahead[name] = v
+		}
+	}
+	if len(ahead) > 0 {
+		if err := s.recordSecrets(ctx, ahead); err != nil {
+			return s.redact(err)
+		}
 	}
 	for _, st := range steps.All() {
 		if err := s.ApplyStep(ctx, st, nil, ""); err != nil {
@@ -485,8 +503,8 @@ func (s *Session) fileBase() string {
 // saveSecretsAhead writes the secrets a plan is about to set into the
 // camera's encrypted secrets file, before the plan is written: an
 // interruption can never leave a camera with a password nobody has.
-func (s *Session) saveSecretsAhead(_ context.Context, p *steps.Plan) error {
-	return s.recordSecrets(p.Secrets)
+func (s *Session) saveSecretsAhead(ctx context.Context, p *steps.Plan) error {
+	return s.recordSecrets(ctx, p.Secrets)
 }
 
 // Finish stores, reboots when needed, verifies every step again from a
@@ -525,7 +543,7 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 	}
 	// The password mxwizard is logged in with has just worked: it is the
 	// admin password on file (an earlier value moves to the previous ones).
-	if err := s.recordSecrets(map[steps.SecretName]secret.Secret{steps.AdminPassword: s.engine.Password}); err != nil {
+	if err := s.recordSecrets(ctx, map[steps.SecretName]secret.Secret{steps.AdminPassword: s.engine.Password}); err != nil {
 		return s.files, s.redact(err)
 	}
 	if err := s.WriteReport(); err != nil {
@@ -536,22 +554,17 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 }
 
 // Backup downloads the configuration file and writes it encrypted; it
-// proves the file opens again with the passphrase and equals the download.
+// proves the file opens again and equals the download.
 func (s *Session) Backup(ctx context.Context) error {
 	data, _, err := s.engine.Client.DownloadConfig(ctx)
 	if err != nil {
 		return err
 	}
 	path := filepath.Join(s.opts.OutDir, s.fileBase()+"-config.cfg.age")
-	if err := backup.WriteFile(path, data, s.opts.Passphrase); err != nil {
-		return err
-	}
-	back, err := backup.ReadFile(path, s.opts.Passphrase)
-	if err != nil {
-		return fmt.Errorf("the backup just written does not open: %w", err)
-	}
-	if string(back) != string(data) {
-		return fmt.Errorf("the backup %s does not match the downloaded configuration", path)
+	// WriteFile reads the file back from the disk and proves it opens to
+	// exactly the download.
+	if err := backup.WriteFile(ctx, path, data, s.opts.Passphrase); err != nil {
+		return fmt.Errorf("the configuration backup was not saved: %w", err)
 	}
 	s.files.Backup = path
 	s.snap.BackupPath = path

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"os"
 	"path/filepath"
@@ -61,12 +62,38 @@ func TestApplyExampleProfileHardensAFactoryCamera(t *testing.T) {
 	if failing < 10 {
 		t.Fatalf("a factory-new camera fails only %d steps", failing)
 	}
+	plans, err := s.PlanAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var planned *x509.Certificate
+	for _, p := range plans {
+		if p.Certificate != nil {
+			planned = p.Certificate.Certificate
+		}
+	}
+	if planned == nil {
+		t.Fatal("no certificate in the plan of a factory camera")
+	}
+	runsBefore, _ := backup.ScryptRuns()
 	if err := s.ApplyAll(ctx); err != nil {
 		t.Fatalf("apply: %v", err)
 	}
 	files, err := s.Finish(ctx)
 	if err != nil {
 		t.Fatalf("finish: %v", err)
+	}
+	// A site runs one scrypt at a time: a camera must cost as few as its
+	// files need (the secrets file once, ahead of every write, and the
+	// backup once), or side by side it waits for the others' scrypt.
+	// (Other tests of the package run in parallel only with t.Parallel,
+	// which this one does not use.)
+	if runsAfter, _ := backup.ScryptRuns(); runsAfter-runsBefore != 2 {
+		t.Errorf("the run encrypted or decrypted %d times, want 2 (secrets file and backup, each once)", runsAfter-runsBefore)
+	}
+	// The certificate the plan showed is the one the camera presents.
+	if got, want := s.engine.Client.Fingerprint(), camera.FingerprintSHA256(planned.Raw); got != want {
+		t.Errorf("the camera presents certificate %s, the plan showed %s", got, want)
 	}
 	for _, r := range s.results {
 		if r.After.Status == string(steps.Fail) || r.After.Status == string(steps.Error) {

@@ -62,7 +62,7 @@ func TestWrongPassphraseOnResumeIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.recordSecrets(map[steps.SecretName]secret.Secret{steps.AdminPassword: secret.New(camera.FactoryPassword + "-new")}); err != nil {
+	if err := s.recordSecrets(t.Context(), map[steps.SecretName]secret.Secret{steps.AdminPassword: secret.New(camera.FactoryPassword + "-new")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveState(); err != nil {

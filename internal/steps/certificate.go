@@ -98,8 +98,13 @@ func (ct certificate) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan
 			pl.Notes = append(pl.Notes, "the certificate of the commissioning is installed again (from the secrets file): whatever pinned it keeps working")
 		}
 	}
+	generated := false
 	switch {
 	case reused:
+	case cp.Mode != "import" && runPair(gen, reach) != nil:
+		// Planned before in this run (the whole plan, shown first): the
+		// certificate installed is the one that plan showed.
+		pair = runPair(gen, reach)
 	case cp.Mode == "import":
 		certPEM, err := os.ReadFile(cp.CertFile)
 		if err != nil {
@@ -145,12 +150,19 @@ func (ct certificate) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan
 			return nil, err
 		}
 		pair = &certs.Pair{Cert: c, Key: key}
+		generated = true
 	}
 	keyPEM, err := pair.KeyPEM()
 	if err != nil {
 		return nil, fmt.Errorf("certificate: %w", err)
 	}
 	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pair.Cert.Raw})
+	if generated {
+		// Generated once per run: a later plan of this step (after the
+		// steps before it ran) installs this certificate, the one shown.
+		gen.Set(CertificateKey, secret.New(string(keyPEM)))
+		gen.Set(CertificatePEM, secret.New(string(certPEM)))
+	}
 	// Saved (encrypted) before the upload, like every secret of the run.
 	pl.Secrets = map[SecretName]secret.Secret{CertificateKey: secret.New(string(keyPEM)), CertificatePEM: secret.New(string(certPEM))}
 	pl.Certificate = &CertificateChange{
@@ -180,6 +192,34 @@ func keptPair(gen *Secrets, s *Snapshot, names []string) *certs.Pair {
 	}
 	if _, err := certs.Validate(pair, names[:1], s.now()); err != nil || pair.Cert.NotAfter.Sub(s.now()) < 30*24*time.Hour {
 		return nil
+	}
+	return pair
+}
+
+// runPair is the certificate and key this run generated for the camera
+// already (an earlier plan of step 16), when it names exactly reach.
+func runPair(gen *Secrets, reach []string) *certs.Pair {
+	key, ok1 := gen.Get(CertificateKey)
+	cert, ok2 := gen.Get(CertificatePEM)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	pair, err := certs.ImportPair([]byte(cert.Reveal()), []byte(key.Reveal()))
+	if err != nil {
+		return nil
+	}
+	have := certNames(pair.Cert)
+	want := map[string]bool{}
+	for _, r := range reach {
+		want[r] = true
+	}
+	if len(have) != len(want) {
+		return nil
+	}
+	for _, h := range have {
+		if !want[h] {
+			return nil
+		}
 	}
 	return pair
 }
