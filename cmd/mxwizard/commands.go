@@ -16,5 +16,6 @@ func subcommands() []*cobra.Command {
 		newCertificateCmd(),
 		newProbeCmd(),
 		newRestoreCmd(),
+		newDiscoverCmd(),
 	}
 }

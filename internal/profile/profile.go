@@ -43,6 +43,11 @@ type Profile struct {
 	Manual         map[string]string `yaml:"manual"`
 	VMS            map[string]string `yaml:"vms_checklist"`
 	NAS            map[string]string `yaml:"nas_checklist"`
+
+	// CameraName is the name the camera gets (ethernet/HOSTNAME, set with
+	// step 16, whose certificate names it). It is never read from the
+	// profile file: a site's hosts list gives each camera its own.
+	CameraName string `yaml:"-"`
 }
 
 // Account is the admin account (step 3).

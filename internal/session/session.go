@@ -33,6 +33,10 @@ type Options struct {
 	Profile *profile.Profile
 	// OutDir receives the backup, the secrets file, the report and the state.
 	OutDir string
+	// BySerial makes OutDir the folder of a site: the camera's files go to
+	// OutDir/<serial>/ (its serial once connected), and an interrupted run
+	// is found in whichever camera folder names the address given.
+	BySerial bool
 	// Passphrase encrypts the backup and the secrets file.
 	Passphrase secret.Secret
 	// Generate makes new secrets (passwords, keys).
@@ -108,9 +112,21 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		s.rebootTo = after
 		return s.SaveState()
 	}
-	state, hasState, err := LoadState(opts.OutDir)
-	if err != nil {
-		return nil, err
+	var state State
+	var hasState bool
+	if opts.BySerial {
+		dir, st, ok, err := findCameraFolder(opts.OutDir, opts.Camera.Address)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			s.opts.OutDir, state, hasState = dir, st, true
+		}
+	} else {
+		var err error
+		if state, hasState, err = LoadState(opts.OutDir); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.open(ctx, state, hasState); err != nil {
 		if s.engine.Client != nil {
@@ -144,6 +160,16 @@ func (s *Session) open(ctx context.Context, state State, hasState bool) error {
 		if s.snap, err = s.engine.Snapshot(ctx, true); err != nil {
 			return err
 		}
+		if s.opts.BySerial {
+			// The camera's own folder of the site, by the serial it told.
+			s.opts.OutDir = filepath.Join(s.opts.OutDir, s.fileBase())
+			if err := os.MkdirAll(s.opts.OutDir, 0o700); err != nil {
+				return fmt.Errorf("create the camera's folder %s: %w", s.opts.OutDir, err)
+			}
+			if state, hasState, err = LoadState(s.opts.OutDir); err != nil {
+				return err
+			}
+		}
 		if hasState && !state.Finished && state.Serial != "" && state.Serial != s.snap.Identity.Serial {
 			return fmt.Errorf("%s holds the unfinished run of another camera (serial %s at %s), this one is serial %s: finish that run first or choose another --out",
 				s.opts.OutDir, state.Serial, state.AddressNow, s.snap.Identity.Serial)
@@ -161,6 +187,35 @@ func (s *Session) open(ctx context.Context, state State, hasState bool) error {
 	}
 	s.keepFileSecrets()
 	return nil
+}
+
+// findCameraFolder looks through the camera folders of a site (dir/*/)
+// for the state of a run on the camera at addr (the same host): the newest
+// one, so that a re-run of the same command goes on where it stopped, also
+// after the camera moved to a new port or scheme.
+func findCameraFolder(dir, addr string) (folder string, st State, ok bool, err error) {
+	named, err := camera.ParseAddress(addr)
+	if err != nil {
+		return "", State{}, false, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", State{}, false, err
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		d := filepath.Join(dir, e.Name())
+		cand, has, err := LoadState(d)
+		if err != nil {
+			return "", State{}, false, err
+		}
+		if has && sameHost(cand, named.Hostname()) && (!ok || cand.Updated.After(st.Updated)) {
+			folder, st, ok = d, cand, true
+		}
+	}
+	return folder, st, ok, nil
 }
 
 // sameHost reports whether the state's run talked to host: resume only

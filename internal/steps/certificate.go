@@ -71,6 +71,10 @@ func (certificate) Check(s *Snapshot) Finding {
 
 func (ct certificate) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan, error) {
 	pl := &Plan{Step: ct.Info()}
+	if n := p.CameraName; n != "" && s.Value(camera.SecEthernet, camera.KeyHostname) != n {
+		pl.Params = append(pl.Params, param(camera.SecEthernet, camera.KeyHostname, n))
+		pl.Notes = append(pl.Notes, fmt.Sprintf("the camera is named %s (from the hosts list; Admin Menu > Network Setup > Ethernet Interface): a certificate made here names it", n))
+	}
 	cp := p.Certificate
 	if cp.Mode == "keep" || ct.Check(s).Status == Pass {
 		return pl, nil
@@ -83,8 +87,12 @@ func (ct certificate) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan
 		return pl, nil
 	}
 	reach := []string{s.Base.Hostname()}
-	if h := s.Value(camera.SecEthernet, camera.KeyHostname); h != "" {
-		reach = append(reach, h)
+	name := s.Value(camera.SecEthernet, camera.KeyHostname)
+	if p.CameraName != "" {
+		name = p.CameraName
+	}
+	if name != "" {
+		reach = append(reach, name)
 	}
 	reach = append(reach, cp.Names...)
 	var pair *certs.Pair
@@ -132,8 +140,8 @@ func (ct certificate) Plan(s *Snapshot, p *profile.Profile, gen *Secrets) (*Plan
 			return nil, err
 		}
 		subj := certs.Subject{CommonName: reach[len(reach)-1], Organization: cp.Org}
-		if h := s.Value(camera.SecEthernet, camera.KeyHostname); h != "" {
-			subj.CommonName = h
+		if name != "" {
+			subj.CommonName = name
 		}
 		if subj.Organization == "" {
 			subj.Organization = "mxwizard"
