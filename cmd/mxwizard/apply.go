@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -36,23 +37,39 @@ func newApplyCmd() *cobra.Command {
 		passphraseFile string
 		bootTimeout    time.Duration
 		newSecrets     bool
+		concurrency    int
+		hostsFile      string
 	)
 	cmd := &cobra.Command{
-		Use:   "apply --profile FILE [flags] ADDRESS...",
+		Use:   "apply --profile FILE [flags] [ADDRESS...]",
 		Short: "Harden cameras from a profile, without questions",
 		Long: `apply hardens each camera as the profile says: it plans every step, saves
 the secrets it is about to set (encrypted) before the first write, applies and
 verifies step by step, stores to permanent memory, reboots when needed,
 reconnects (possibly on a new port and scheme), verifies every step again, and
-writes into --out the encrypted configuration backup, the encrypted secrets
-file and the handover report.
+writes the encrypted configuration backup, the encrypted secrets file and the
+handover report into --out/<serial>/ (also for one camera).
+
+Cameras come as arguments and from --hosts: lines "ADDRESS [NAME]" (NAME
+becomes the camera's name, ethernet/HOSTNAME, set with step 16) or the JSON
+of mxwizard discover; "--hosts -" reads standard input. Every camera is first
+connected; an address listed twice, or two addresses that are the same
+camera (serial), are refused before anything is written. --concurrency
+cameras are then hardened side by side, each with its own connection; one
+that cannot be reached does not stop the others. The site report goes to
+--out/site-handover.{json,md,html}. Run the same command again to finish
+what was interrupted and re-verify what is done.
+
+On a terminal, a board shows one line per camera (its step, state and time);
+otherwise each step is a plain line naming the camera (text format only).
 
 Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 (guard, usage, connection).`,
 		Example: `  mxwizard profile example > site.yaml
   export MXWIZARD_PASSWORD MXWIZARD_BACKUP_PASSPHRASE   # set both first
   mxwizard apply --profile site.yaml --plan --accept-new 192.168.1.10
-  mxwizard apply --profile site.yaml --out handover/ 192.168.1.10`,
+  mxwizard apply --profile site.yaml --out handover/ 192.168.1.10
+  mxwizard discover 192.168.1.0/24 --format json | mxwizard apply --profile site.yaml --out handover/ --hosts -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if profilePath == "" {
 				return errors.New("--profile FILE is required (mxwizard profile example prints one)")
@@ -64,9 +81,16 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 			if err != nil {
 				return err
 			}
-			addrs, err := readAddresses(args, "")
+			if concurrency < 1 || concurrency > 256 {
+				return fmt.Errorf("--concurrency %d: use 1 to 256", concurrency)
+			}
+			site, err := readSite(args, hostsFile, cmd.InOrStdin(), false)
 			if err != nil {
 				return err
+			}
+			addrs := make([]string, len(site))
+			for i, c := range site {
+				addrs[i] = c.Address
 			}
 			if !cmd.Flags().Changed("user") && prof.Admin.User != "" {
 				cf.user = prof.Admin.User // the profile's admin account logs in
@@ -76,10 +100,10 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 				return err
 			}
 			if planOnly {
-				return planCameras(cmd.Context(), cmd.OutOrStdout(), addrs, prof, camOpts)
+				return planCameras(cmd.Context(), cmd.OutOrStdout(), site, prof, camOpts)
 			}
 			if outDir == "" {
-				return errors.New("--out DIR is required: the backup, secrets file and report go there")
+				return errors.New("--out DIR is required: each camera's backup, secrets file and report go to DIR/<serial>/, the site report to DIR")
 			}
 			pass, err := readSecret("backup passphrase", envPassphrase, passphraseFile, "--passphrase-file", "Backup passphrase: ", cmd.InOrStdin(), cmd.ErrOrStderr())
 			if err != nil {
@@ -91,32 +115,55 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 			if err := backup.CheckPassphrase(pass); err != nil {
 				return err
 			}
-			var results []applyResult
-			worst := 0
-			for _, addr := range addrs {
-				dir := outDir
-				if len(addrs) > 1 {
-					dir = filepath.Join(outDir, session.SafeName(addr))
+			if err := os.MkdirAll(outDir, 0o700); err != nil {
+				return fmt.Errorf("create the output folder %s: %w", outDir, err)
+			}
+			started := time.Now().UTC()
+			var events session.SiteEvents = quietEvents{}
+			var b *board
+			if format == "text" {
+				w := cmd.ErrOrStderr()
+				if isTerminal(cmd.OutOrStdout()) {
+					w = cmd.OutOrStdout()
 				}
-				progress := func(msg string) {
-					if format == "text" {
-						fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", addr, msg)
+				b = newBoard(w, addrs)
+				events = b
+			}
+			tool := "mxwizard " + versionString()
+			run := session.Site{
+				Cameras: addrs, Concurrency: concurrency, Events: events,
+				Options: func(i int) session.Options {
+					p := *prof
+					p.CameraName = site[i].Name
+					return session.Options{
+						Camera: camOpts(addrs[i]), Profile: &p, OutDir: outDir, Passphrase: pass,
+						Generate:    func() (secret.Secret, error) { return password.Generate(0) },
+						BootTimeout: bootTimeout, Tool: tool, NewSecrets: newSecrets,
 					}
-				}
-				r := applyCamera(cmd.Context(), session.Options{
-					Camera: camOpts(addr), Profile: prof, OutDir: dir, Passphrase: pass,
-					Generate:    func() (secret.Secret, error) { return password.Generate(0) },
-					BootTimeout: bootTimeout, Progress: progress, Tool: "mxwizard " + versionString(),
-					NewSecrets: newSecrets,
-				})
-				r.Error = secret.Redact(r.Error, camOpts(addr).Password, pass)
-				results = append(results, r)
-				if r.code > worst {
-					worst = r.code
-				}
+				},
+			}
+			runs := run.Run(cmd.Context())
+			if b != nil {
+				b.Close()
+			}
+			results := make([]applyResult, len(runs))
+			worst := 0
+			names := make([]string, len(site))
+			for i, r := range runs {
+				names[i] = site[i].Name
+				results[i] = applyOutcome(r)
+				results[i].Error = secret.Redact(results[i].Error, camOpts(addrs[i]).Password, pass)
+				worst = max(worst, results[i].code)
+			}
+			rep := session.SiteReport(runs, names, outDir, filepath.Base(profilePath), tool, started)
+			if _, err := session.WriteSiteReport(outDir, rep, runs, camOpts("").Password, pass); err != nil {
+				return fmt.Errorf("write the site report: %w", err)
 			}
 			if err := writeApplyResults(cmd.OutOrStdout(), results, format); err != nil {
 				return err
+			}
+			if format == "text" {
+				fmt.Fprintf(cmd.OutOrStdout(), "Site: %s. Site report: %s\n", rep.Summary(), filepath.Join(outDir, "site-handover.html"))
 			}
 			if worst != 0 {
 				return silentExit(worst)
@@ -132,20 +179,32 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 	cmd.Flags().StringVar(&passphraseFile, "passphrase-file", "", "read the backup passphrase from this file (else "+envPassphrase+", else a prompt)")
 	cmd.Flags().BoolVar(&newSecrets, "new-secrets", false, "generate new passwords and keys even where the camera's secrets file in --out holds those of an earlier run (VMS accounts and recordings using the old ones stop working)")
 	cmd.Flags().DurationVar(&bootTimeout, "boot-timeout", 5*time.Minute, "how long to wait for a camera to come back after a reboot")
+	cmd.Flags().IntVar(&concurrency, "concurrency", defaultApplyConcurrency, "cameras hardened at the same time (each keeps one connection)")
+	cmd.Flags().StringVar(&hostsFile, "hosts", "", "hosts list: lines ADDRESS [NAME] (NAME becomes the camera's name), or the JSON of mxwizard discover; - reads standard input")
 	return cmd
 }
 
-func applyCamera(ctx context.Context, o session.Options) applyResult {
-	r := applyResult{ApplyCamera: report.ApplyCamera{Address: o.Camera.Address, Steps: []report.ApplyStep{}}}
-	s, err := session.Open(ctx, o)
-	if err != nil {
-		r.Error, r.code = err.Error(), exitRefused
+// defaultApplyConcurrency is how many cameras apply hardens at once: a
+// camera's run is mostly waiting (its reboot, about two minutes on a real
+// camera), and the process runs one scrypt at a time whatever the number,
+// so memory does not grow with it (docs/performance.md).
+const defaultApplyConcurrency = 8
+
+// quietEvents hears nothing: JSON output has no progress lines.
+type quietEvents struct{}
+
+func (quietEvents) Step(int, int, string) {}
+func (quietEvents) State(int, string)     {}
+func (quietEvents) Done(int, string)      {}
+
+// applyOutcome is one camera's apply result and the exit code it asks for.
+func applyOutcome(run session.SiteResult) applyResult {
+	r := applyResult{ApplyCamera: report.ApplyCamera{Address: run.Address, Steps: []report.ApplyStep{}}}
+	if run.OpenErr != nil {
+		r.Error, r.code = run.OpenErr.Error(), exitRefused
 		return r
 	}
-	err = s.ApplyAll(ctx)
-	if err == nil {
-		_, err = s.Finish(ctx)
-	}
+	s, err := run.Session, run.RunErr
 	files := s.Files()
 	r.AddressAfter, r.Requests = s.Address(), s.Requests()
 	r.Backup, r.Secrets, r.Report = files.Backup, files.Secrets, files.Report
@@ -177,16 +236,19 @@ func writeApplyResults(w io.Writer, results []applyResult, format string) error 
 }
 
 // planCameras prints every camera's complete change set; nothing is written.
-func planCameras(ctx context.Context, w io.Writer, addrs []string, prof *profile.Profile, opts func(string) camera.Options) error {
+func planCameras(ctx context.Context, w io.Writer, site []siteCamera, base *profile.Profile, opts func(string) camera.Options) error {
 	worst := 0
-	for _, addr := range addrs {
+	for _, sc := range site {
+		addr := sc.Address
+		prof := *base
+		prof.CameraName = sc.Name
 		o := opts(addr)
 		client, err := camera.New(o)
 		if err != nil {
 			return err
 		}
 		eng := &steps.Engine{
-			Client: client, Password: o.Password, Profile: prof, AllowPlainHTTP: o.AllowPlainHTTP,
+			Client: client, Password: o.Password, Profile: &prof, AllowPlainHTTP: o.AllowPlainHTTP,
 			Secrets: steps.NewSecrets(func() (secret.Secret, error) { return password.Generate(0) }),
 		}
 		snap, err := eng.Snapshot(ctx, true)

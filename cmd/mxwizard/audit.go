@@ -40,9 +40,13 @@ Exit status: 0 nothing fails, 1 a check fails, 2 a camera could not be checked,
 			if concurrency < 1 || concurrency > 1024 {
 				return fmt.Errorf("--concurrency %d: use 1 to 1024", concurrency)
 			}
-			addrs, err := readAddresses(args, hostsFile)
+			site, err := readSite(args, hostsFile, cmd.InOrStdin(), true)
 			if err != nil {
 				return err
+			}
+			addrs := make([]string, len(site))
+			for i, c := range site {
+				addrs[i] = c.Address
 			}
 			camOpts, err := cf.cameraOptions(cmd)
 			if err != nil {
@@ -72,7 +76,7 @@ Exit status: 0 nothing fails, 1 a check fails, 2 a camera could not be checked,
 	cf.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json, markdown or html")
 	cmd.Flags().IntVar(&concurrency, "concurrency", defaultAuditConcurrency, "cameras checked at the same time")
-	cmd.Flags().StringVar(&hostsFile, "hosts", "", "file with one camera address a line")
+	cmd.Flags().StringVar(&hostsFile, "hosts", "", "hosts list: one camera address a line (a NAME after it is ignored), or the JSON of mxwizard discover; - reads standard input")
 	return cmd
 }
 

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -92,33 +90,6 @@ func (f *cameraFlags) known() (*camera.KnownCameras, error) {
 
 func (f *cameraFlags) password(cmd *cobra.Command) (secret.Secret, error) {
 	return readSecret("camera password", envPassword, f.passwordFile, "--password-file", "Camera password for "+f.user+": ", cmd.InOrStdin(), cmd.ErrOrStderr())
-}
-
-// readAddresses joins the arguments and a hosts file (one address a line,
-// # comments).
-func readAddresses(args []string, hostsFile string) ([]string, error) {
-	out := append([]string{}, args...)
-	if hostsFile != "" {
-		data, err := os.ReadFile(hostsFile)
-		if err != nil {
-			return nil, fmt.Errorf("read hosts file: %w", err)
-		}
-		for _, line := range strings.Split(string(data), "\n") {
-			line, _, _ = strings.Cut(line, "#")
-			if line = strings.TrimSpace(line); line != "" {
-				out = append(out, line)
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil, errors.New("no camera address: give addresses as arguments or use --hosts FILE")
-	}
-	for _, a := range out {
-		if _, err := camera.ParseAddress(a); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
 }
 
 // envSet reports whether the environment variable is set and not empty.

@@ -31,9 +31,10 @@ const maxHostsList = 8 << 20
 
 // readSite joins the arguments and a hosts list: a file, or "-" for
 // standard input. A list is either lines `ADDRESS [NAME]` (# comments) or
-// the JSON mxwizard discover writes. Every address is checked, and an
-// address given twice is refused before any camera is contacted.
-func readSite(args []string, hostsFile string, stdin io.Reader) ([]siteCamera, error) {
+// the JSON mxwizard discover writes. Every address is checked; unless
+// twiceOK (a read-only audit), an address given twice is refused before any
+// camera is contacted.
+func readSite(args []string, hostsFile string, stdin io.Reader, twiceOK bool) ([]siteCamera, error) {
 	var cams []siteCamera
 	for _, a := range args {
 		cams = append(cams, siteCamera{Address: a})
@@ -68,7 +69,7 @@ func readSite(args []string, hostsFile string, stdin io.Reader) ([]siteCamera, e
 			return nil, atLine(c, err)
 		}
 		key := strings.ToLower(u.Hostname()) + ":" + fmt.Sprint(camera.PortOf(u))
-		if first, ok := seen[key]; ok {
+		if first, ok := seen[key]; ok && !twiceOK {
 			return nil, atLine(c, fmt.Errorf("%s is listed twice (also %s): a camera must be hardened by one run; remove one of them", c.Address, where(first)))
 		}
 		seen[key] = c

@@ -45,6 +45,9 @@ type Options struct {
 	BootTimeout, PollInterval time.Duration
 	// Progress hears what is going on.
 	Progress func(string)
+	// Step, when set, hears the number and title of each step as it
+	// starts (a site's board shows them).
+	Step func(number int, title string)
 	// Tool is written into the report (name and version).
 	Tool string
 	// NewSecrets makes the run generate new passwords and keys even where
@@ -485,6 +488,9 @@ func (s *Session) ApplyStep(ctx context.Context, st steps.Step, plan *steps.Plan
 
 func (s *Session) applyStep(ctx context.Context, st steps.Step, plan *steps.Plan, skip string) error {
 	info := st.Info()
+	if s.opts.Step != nil {
+		s.opts.Step(info.Number, info.Title)
+	}
 	before := steps.CheckStep(st, s.snap)
 	rec := report.HandoverStep{
 		Step: info.Number, ID: info.ID, Title: info.Title, Menu: info.MenuPath,
