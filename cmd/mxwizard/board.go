@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/session"
 )
 
 // board shows how a site run goes: on a terminal one live line per camera
@@ -33,6 +34,7 @@ type board struct {
 
 type boardRow struct {
 	address string
+	working bool // its run started (connected and its turn came)
 	step    int
 	title   string
 	state   string
@@ -96,6 +98,7 @@ func (b *board) Step(i, number int, title string) {
 		r.started = time.Now()
 	}
 	r.step, r.title, r.state = number, title, "applying"
+	r.working = true
 	if !b.live {
 		fmt.Fprintf(b.w, "%s: step %d (%s)\n", r.address, number, title)
 	}
@@ -107,10 +110,13 @@ func (b *board) State(i int, state string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	r := &b.rows[i]
-	if r.started.IsZero() {
-		r.started = time.Now()
-	}
 	r.state = camera.CleanText(state)
+	switch state {
+	case session.StatePlanning:
+		r.working, r.started = true, time.Now()
+	case session.StateFinishing:
+		r.step, r.title = 0, ""
+	}
 	if !b.live {
 		where := ""
 		if r.step > 0 {
@@ -127,12 +133,16 @@ func (b *board) Done(i int, verdict string) {
 	r := &b.rows[i]
 	r.ended, r.verdict, r.state = time.Now(), verdict, verdict
 	if r.started.IsZero() {
-		r.started = r.ended
+		r.started = r.ended // never started: no time of its own
 	}
 	if !b.live {
 		fmt.Fprintf(b.w, "%s: %s after %s\n", r.address, verdict, elapsed(r.ended.Sub(r.started)))
 	}
 }
+
+// atWork reports whether the camera's run is under way (not waiting for
+// its turn, not done).
+func (r boardRow) atWork() bool { return r.verdict == "" && r.working }
 
 func elapsed(d time.Duration) string {
 	d = d.Round(time.Second)
@@ -147,7 +157,7 @@ func (b *board) drawLocked() {
 	for _, r := range b.rows {
 		if r.verdict != "" {
 			done++
-		} else if !r.started.IsZero() {
+		} else if r.atWork() {
 			working++
 		}
 	}
@@ -158,7 +168,7 @@ func (b *board) drawLocked() {
 		// Those at work and those that ended badly matter most.
 		var pick []boardRow
 		for _, r := range b.rows {
-			if r.verdict == "" && !r.started.IsZero() {
+			if len(pick) < room-1 && r.atWork() {
 				pick = append(pick, r)
 			}
 		}
@@ -166,7 +176,7 @@ func (b *board) drawLocked() {
 			if len(pick) >= room-1 {
 				break
 			}
-			if r.verdict != "" || r.started.IsZero() {
+			if !r.atWork() {
 				pick = append(pick, r)
 			}
 		}
@@ -183,11 +193,18 @@ func (b *board) drawLocked() {
 		if !r.started.IsZero() {
 			t = elapsed(end.Sub(r.started))
 		}
-		step := ""
+		head := fmt.Sprintf("%-26s %5s  ", r.address, t)
+		text := r.state
 		if r.step > 0 && r.verdict == "" {
-			step = fmt.Sprintf("step %2d %s: ", r.step, r.title)
+			// The state stays readable: the step's title gives way.
+			step := fmt.Sprintf("step %d ", r.step)
+			room := b.width - 1 - ansi.StringWidth(head) - len(step) - ansi.StringWidth(r.state) - 3
+			text = step + ansi.Truncate(r.title, max(room, 12), "…") + " · " + r.state
+			if r.state == "applying" {
+				text = step + r.title
+			}
 		}
-		lines = append(lines, ansi.Truncate(fmt.Sprintf("%-28s %5s  %s%s", r.address, t, step, r.state), b.width-1, "…"))
+		lines = append(lines, ansi.Truncate(head+text, b.width-1, "…"))
 	}
 	if hidden > 0 {
 		lines = append(lines, fmt.Sprintf("… and %d more", hidden))

@@ -59,6 +59,19 @@ func (r SiteResult) Verdict() string {
 	return report.VerdictHardened
 }
 
+// StateWaiting is a camera's state once connected, until its run starts
+// (after every camera of the site was connected, when a place is free).
+const StateWaiting = "connected, waits for its turn"
+
+// StatePlanning is a camera's state when its run starts: every step is
+// planned and the secrets the plans set are saved (encrypted) before the
+// first write; with many cameras, that waits for the one scrypt slot.
+const StatePlanning = "planning; saving its secrets before the first write"
+
+// StateFinishing is a camera's state once every step ran: store, reboot,
+// verify again, backup and report follow.
+const StateFinishing = "finishing: store, reboot, verify, backup"
+
 // ErrSameCamera marks a camera listed twice under two addresses (the same
 // serial): neither is hardened, so no two runs ever write to one camera.
 var ErrSameCamera = errors.New("the same camera is listed twice")
@@ -91,7 +104,7 @@ func (site Site) Run(ctx context.Context) []SiteResult {
 			return
 		}
 		results[i].Session = s
-		ev.State(i, "connected, waiting for the others to be found")
+		ev.State(i, StateWaiting)
 	})
 	// The same camera under two addresses: refused before any write.
 	bySerial := map[string][]int{}
@@ -121,9 +134,10 @@ func (site Site) Run(ctx context.Context) []SiteResult {
 			return
 		}
 		defer r.Session.Close()
+		ev.State(i, StatePlanning)
 		err := r.Session.ApplyAll(ctx)
 		if err == nil {
-			ev.State(i, "finishing: store, reboot, verify, backup")
+			ev.State(i, StateFinishing)
 			_, err = r.Session.Finish(ctx)
 		}
 		r.RunErr = err
