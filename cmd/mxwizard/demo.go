@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim"
+	"github.com/mxwizard/mxwizard/internal/discover"
 	"github.com/mxwizard/mxwizard/internal/secret"
 	"github.com/mxwizard/mxwizard/internal/ui"
 )
@@ -56,6 +58,9 @@ given; the certificate is pinned in memory only.`,
 				Known: camera.NewKnownCamerasInMemory(), OutDir: dir, Label: "demo", NoResume: true,
 				Tool: "mxwizard " + versionString() + " (demo)", BootTimeout: time.Minute, PollInterval: 300 * time.Millisecond,
 				NoColor: noColor(),
+				// "search this network" finds the demo's own camera.
+				SearchRanges: []discover.Range{{From: netip.MustParseAddr("127.0.0.1"), To: netip.MustParseAddr("127.0.0.1"), Text: "127.0.0.1 (the demo camera)"}},
+				SearchPorts:  []int{srv.Port(443), srv.Port(80), srv.Port(8443), srv.Port(8080)},
 			}
 			return runUI(cmd, opts, accessible)
 		},

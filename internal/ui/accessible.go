@@ -286,11 +286,34 @@ func (f *lineFace) run() error {
 	if w.opts.Label == "demo" {
 		f.say("Demo: a simulated, factory-new camera runs inside mxwizard on this computer.")
 	}
+	for {
+		if err := f.camera(); err != nil || w.root.canceled {
+			return err
+		}
+		another, err := f.confirm("Harden another camera of this site with the same answers (its own passwords and keys, its whole plan shown first)?", false)
+		if err != nil || !another {
+			return err
+		}
+		w.forgetCamera()
+		f.restored = false
+	}
+}
+
+// camera takes one camera from the connection to the summary: step by
+// step, or, for the next camera of a site, its whole plan at once.
+func (f *lineFace) camera() error {
+	w := f.w
 	if err := f.connect(); err != nil {
 		return err
 	}
 	if f.restored {
 		return nil
+	}
+	if w.sameAnswers && f.resumed == 0 && !w.recognisedDone {
+		done, err := f.sitePlan()
+		if err != nil || done {
+			return err
+		}
 	}
 	f.overview()
 	for i := w.current; i < len(w.all); {
@@ -303,16 +326,68 @@ func (f *lineFace) run() error {
 	return f.finish()
 }
 
+// sitePlan shows the next camera's whole plan and applies it on one
+// confirmation; done is false when the installer goes step by step.
+func (f *lineFace) sitePlan() (done bool, err error) {
+	w := f.w
+	f.say("Planning every step for this camera ...")
+	msg := wait(f, func() sitePlanMsg {
+		plans, err := w.sess.PlanAll()
+		return sitePlanMsg{plans: plans, err: err}
+	})
+	f.say(w.sitePlanText(msg.plans, msg.err, w.width))
+	items := []menuItem{}
+	if msg.err == nil {
+		items = append(items, menuItem{id: "apply", label: "Apply the whole plan to this camera"})
+	}
+	items = append(items, menuItem{id: "steps", label: "Go through the steps one by one instead"}, menuItem{id: "quit", label: "Quit without changing this camera"})
+	for {
+		id, err := f.choose("What now?", items...)
+		switch {
+		case err != nil:
+			return false, err
+		case id == "steps":
+			return false, nil
+		case id == "quit":
+			w.root.canceled = true
+			return true, nil
+		}
+		f.say("Applying the plan, storing, rebooting and verifying ...")
+		w.unsaved = true
+		res := wait(f, func() siteAppliedMsg { return applyAll(w.ctx, w.sess) })
+		w.recordFinished(res.finishedMsg)
+		w.markOutcomes()
+		if res.err != nil {
+			if w.ctx.Err() != nil {
+				return false, w.ctx.Err()
+			}
+			f.say("Stopped: " + secret.Redact(res.err.Error(), w.pw, w.pass))
+			continue
+		}
+		f.say((&summaryPage{w: w, lineFace: true}).view(w.width, w.height))
+		return true, nil
+	}
+}
+
 // connect asks for the camera until a session is open.
 func (f *lineFace) connect() error {
 	w := f.w
 	for {
-		addr, err := f.ask("Camera address (IP address or host name, optional port and scheme)", w.address, func(s string) error {
+		addr, err := f.ask("Camera address (IP address or host name, optional port and scheme; ? searches this network for MOBOTIX cameras, without logging in)", w.address, func(s string) error {
+			if s == "?" {
+				return nil
+			}
 			_, err := camera.ParseAddress(s)
 			return err
 		})
 		if err != nil {
 			return err
+		}
+		if addr == "?" {
+			if err := f.search(); err != nil {
+				return err
+			}
+			continue
 		}
 		w.address = addr
 		if w.user, err = f.ask("User", w.user, nil); err != nil {
@@ -335,15 +410,42 @@ func (f *lineFace) connect() error {
 	}
 }
 
+// search lists the cameras a search of the network finds; the one chosen
+// becomes the address offered.
+func (f *lineFace) search() error {
+	w := f.w
+	ranges, ports, err := w.searchTargets()
+	if err != nil {
+		f.say(err.Error())
+		return nil
+	}
+	f.say("Searching without logging in ...")
+	msg := wait(f, func() searchMsg { return searchNetwork(w.ctx, ranges, ports) })
+	page := newSearchPage(w, msg)
+	f.say(page.body(w.width))
+	id, err := f.choose("Which camera?", page.m.items...)
+	if err != nil {
+		return err
+	}
+	var i int
+	if _, err := fmt.Sscan(id, &i); err == nil && i < len(msg.found) {
+		w.address = msg.found[i].Address
+	}
+	return nil
+}
+
 // open takes the answers to an opened session, the same way as the pages
 // of the full-screen face; ok is false when the connection must be given
 // again.
 func (f *lineFace) open() (ok bool, err error) {
 	w := f.w
-	w.resume, w.pass = nil, secret.Secret{}
+	w.resume = nil
+	if !w.sameAnswers {
+		w.pass = secret.Secret{} // the next camera of a site keeps the site's passphrase
+	}
 	w.outDir = w.newOutDir()
 	if !w.opts.NoResume {
-		found := lookupResume(w.opts.OutDir, w.opts.BaseDir, w.host())
+		found := lookupResume(w.resumeWhere())
 		if found.err != nil {
 			f.say(found.err.Error())
 			return false, nil
@@ -376,8 +478,10 @@ func (f *lineFace) open() (ok bool, err error) {
 			return false, err
 		}
 	}
-	if err := f.passphrase(); err != nil {
-		return false, err
+	if w.pass.IsZero() || w.resume != nil {
+		if err := f.passphrase(); err != nil {
+			return false, err
+		}
 	}
 	for {
 		f.say("Reading the camera's configuration ...")
@@ -791,6 +895,6 @@ func (f *lineFace) finish() error {
 		}
 		break
 	}
-	f.say((&summaryPage{w: w}).view(w.width, w.height))
+	f.say((&summaryPage{w: w, lineFace: true}).view(w.width, w.height))
 	return nil
 }

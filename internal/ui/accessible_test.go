@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
+	"github.com/mxwizard/mxwizard/internal/discover"
 	"github.com/mxwizard/mxwizard/internal/secret"
 	"github.com/mxwizard/mxwizard/internal/session"
 	"github.com/mxwizard/mxwizard/internal/steps"
@@ -395,5 +397,56 @@ func TestLineFaceRecognisesACameraHardenedBefore(t *testing.T) {
 	out := u.output()
 	if !res.Finished || !strings.Contains(out, "was hardened on") || !strings.Contains(out, "No step fails.") {
 		t.Fatalf("recognised and restored (%+v):\n%s", res, out[max(0, len(out)-2500):])
+	}
+}
+
+// TestLineFaceHardensTheNextCameraOfTheSite: after the first camera, the
+// line face offers the next one with the same answers; "?" searches the
+// network, the camera found is chosen, its whole plan is shown and applied
+// on one confirmation, with its own secrets file.
+func TestLineFaceHardensTheNextCameraOfTheSite(t *testing.T) {
+	t.Parallel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{Count: 2, BootTime: 0})
+	urls := srv.URLs()
+	opts := testOptions(t, urls[0].HTTPS)
+	ip := netip.MustParseAddr(urls[1].IP.String())
+	opts.SearchRanges = []discover.Range{{From: ip, To: ip, Text: ip.String()}}
+	opts.SearchPorts = []int{srv.Port(443)}
+	second, searched := false, false
+	res, u, err := runLineFace(t, context.Background(), opts, enterForEverything(600, func(prompt, said string) (string, bool) {
+		switch {
+		case strings.HasPrefix(prompt, "Harden another camera"):
+			if second {
+				return "no", true
+			}
+			second = true
+			return "yes", true
+		case second && strings.HasPrefix(prompt, "Camera address") && !searched:
+			searched = true
+			return "?", true
+		case strings.HasPrefix(prompt, "Which camera?"):
+			return "1", true
+		case second && strings.HasPrefix(prompt, "What now?"):
+			return "1", true // apply the whole plan
+		}
+		return "", false
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := u.output()
+	for _, want := range []string{"1 MOBOTIX camera found", "Camera 2 of the site: M73", "Apply the whole plan to this camera", "Done: the camera is hardened"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out[max(0, len(out)-4000):])
+		}
+	}
+	if !res.Finished || res.AddressAfter == "" || !strings.Contains(res.AddressAfter, urls[1].IP.String()) {
+		t.Fatalf("the second camera's run: %+v", res)
+	}
+	if filepath.Dir(res.OutDir) != opts.OutDir {
+		t.Errorf("the second camera's folder %s is not inside %s", res.OutDir, opts.OutDir)
+	}
+	if _, err := os.Stat(res.Files.Secrets); err != nil {
+		t.Errorf("its secrets file: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -63,6 +64,12 @@ func (p *connectPage) update(msg tea.Msg) tea.Cmd {
 		}
 		p.form = w.sizeForm(p.form)
 		return nil
+	case tea.KeyPressMsg:
+		if msg.String() == "ctrl+f" {
+			p.address, p.user = strings.TrimSpace(p.address), strings.TrimSpace(p.user)
+			w.user, w.pw = p.user, secret.New(p.pass)
+			return w.search()
+		}
 	case formDoneMsg:
 		if msg.id != p.formID {
 			return nil
@@ -79,8 +86,11 @@ func (p *connectPage) update(msg tea.Msg) tea.Cmd {
 
 func (p *connectPage) view(width, height int) string {
 	w := p.w
-	intro := wrap("Connect this laptop to the camera, then tell mxwizard where it is. Nothing is changed on the camera until you confirm a step's plan.", width)
-	if w.opts.Label == "demo" {
+	intro := wrap("Connect this laptop to the camera, then tell mxwizard where it is (ctrl+f searches this network for MOBOTIX cameras, without logging in). Nothing is changed on the camera until you confirm a step's plan.", width)
+	if w.sameAnswers {
+		intro = wrap(fmt.Sprintf("Camera %d of the site: the next camera gets the same answers, with its own passwords and keys; its whole plan is shown before anything is written. ctrl+f searches this network for MOBOTIX cameras.", w.hardened+1), width)
+	}
+	if w.opts.Label == "demo" && !w.sameAnswers {
 		intro = wrap("Demo: a simulated, factory-new MOBOTIX camera runs inside mxwizard on this computer. Everything works as with a real camera; nothing leaves this machine.", width)
 	}
 	errText := ""
@@ -94,5 +104,5 @@ func (p *connectPage) view(width, height int) string {
 }
 
 func (p *connectPage) help() []key.Binding {
-	return append(formKeys(p.form), helpBinding("shift+tab", "previous field"))
+	return append(formKeys(p.form), helpBinding("shift+tab", "previous field"), helpBinding("ctrl+f", "search network"))
 }

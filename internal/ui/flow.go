@@ -24,17 +24,34 @@ import (
 
 // afterConnect runs when the connect form is submitted.
 func (w *wizard) afterConnect() tea.Cmd {
-	w.resume, w.pass = nil, secret.Secret{}
+	w.resume = nil
+	if !w.sameAnswers {
+		w.pass = secret.Secret{} // the next camera of a site keeps the site's passphrase
+	}
 	if w.opts.NoResume {
 		w.outDir = w.newOutDir()
 		return w.beforeProbe()
 	}
 	return tea.Batch(w.startBusy("looking for an interrupted session of this camera"),
-		lookupResumeCmd(w.opts.OutDir, w.opts.BaseDir, w.host()))
+		lookupResumeCmd(w.resumeWhere()))
+}
+
+// resumeWhere is where an interrupted session of the camera is looked for:
+// --out, or the dated folders of the camera in the base folder (for the
+// next camera of a site, in --out).
+func (w *wizard) resumeWhere() (dir, base, host string) {
+	if w.sameAnswers && w.siteDir != "" {
+		return "", w.siteDir, w.host()
+	}
+	return w.opts.OutDir, w.opts.BaseDir, w.host()
 }
 
 // newOutDir is --out, or a new directory named after the camera and date.
 func (w *wizard) newOutDir() string {
+	if w.sameAnswers && w.siteDir != "" {
+		// The next camera of a site: its own folder inside --out.
+		return session.OutDirFor(w.siteDir, w.host(), w.opts.Now())
+	}
 	if w.opts.OutDir != "" {
 		return w.opts.OutDir
 	}
@@ -155,6 +172,9 @@ func (w *wizard) onOpened(msg openedMsg) tea.Cmd {
 	}
 	if w.recognised() {
 		return tea.Batch(listen, w.show(newRecognisedPage(w)))
+	}
+	if w.sameAnswers && msg.resumed == 0 {
+		return tea.Batch(listen, w.show(newSitePlanPage(w)))
 	}
 	return tea.Batch(listen, w.show(newOverviewPage(w, msg.resumed)))
 }

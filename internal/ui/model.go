@@ -36,6 +36,7 @@ type Model struct {
 	spin     spinner.Model
 	quit     *menu // the leave dialog, when open
 	scroll   int   // lines of the page's context scrolled away
+	sawEnd   bool  // the end of the page's context has been on screen
 	canceled bool
 	err      error
 }
@@ -112,6 +113,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, w.onOpened(msg)
 	case restoredMsg:
 		return m, w.onRestored(msg)
+	case searchMsg:
+		w.stopBusy()
+		return m, w.show(newSearchPage(w, msg))
 	}
 	return m, m.page.update(msg)
 }
@@ -290,6 +294,7 @@ func (w *wizard) layout(context, interactive string, width, height int) string {
 	nc := lineCount(context)
 	room := height - ni - 1
 	if nc <= room {
+		w.root.sawEnd = true
 		return stack(context, interactive)
 	}
 	if room < 2 {
@@ -300,6 +305,9 @@ func (w *wizard) layout(context, interactive string, width, height int) string {
 		w.root.scroll = maxScroll
 	}
 	from := w.root.scroll
+	if from >= maxScroll {
+		w.root.sawEnd = true
+	}
 	shown := clip(context, width, room-1, from)
 	var more string
 	switch {

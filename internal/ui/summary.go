@@ -9,7 +9,10 @@ import (
 )
 
 // summaryPage shows where the files are and the final 22 statuses.
-type summaryPage struct{ w *wizard }
+type summaryPage struct {
+	w        *wizard
+	lineFace bool // the line face asks for the next camera itself
+}
 
 func newSummaryPage(w *wizard) *summaryPage { return &summaryPage{w: w} }
 
@@ -17,8 +20,13 @@ func (p *summaryPage) stage() string { return "Summary" }
 func (p *summaryPage) init() tea.Cmd { return nil }
 
 func (p *summaryPage) update(msg tea.Msg) tea.Cmd {
-	if k, ok := msg.(tea.KeyPressMsg); ok && (key.Matches(k, p.w.keys.Enter) || k.String() == "q") {
-		return p.w.root.finish()
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, p.w.keys.Enter) || k.String() == "q":
+			return p.w.root.finish()
+		case k.String() == "n":
+			return p.w.nextCamera()
+		}
 	}
 	return nil
 }
@@ -51,11 +59,19 @@ func (p *summaryPage) view(width, height int) string {
 	ov := &overviewPage{w: w}
 	context := stack(
 		title+"\n"+strings.Join(files, "\n"),
+		p.nextText(width),
 		st.Label.Render("Final check of the 22 steps:")+" "+ov.counts()+"\n"+ov.stepList(width),
 	)
 	return w.layout(context, "", width, height)
 }
 
+func (p *summaryPage) nextText(width int) string {
+	if p.lineFace {
+		return ""
+	}
+	return wrap("Another camera of this site? Press n: it gets the same answers, its own passwords and keys in its own files, and its whole plan is shown before anything is written.", width)
+}
+
 func (p *summaryPage) help() []key.Binding {
-	return []key.Binding{helpBinding("enter", "quit"), p.w.keys.PageDown}
+	return []key.Binding{helpBinding("enter", "quit"), helpBinding("n", "next camera, same answers"), p.w.keys.PageDown}
 }

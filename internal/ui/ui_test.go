@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"math/rand/v2"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
+	"github.com/mxwizard/mxwizard/internal/discover"
 	"github.com/mxwizard/mxwizard/internal/password"
 	"github.com/mxwizard/mxwizard/internal/profile"
 	"github.com/mxwizard/mxwizard/internal/secret"
@@ -672,4 +674,87 @@ func TestAnAnswerIsJudgedWhenItsFieldIsLeft(t *testing.T) {
 	if strings.Contains(d.screen(), "Block for how long?") {
 		t.Fatalf("the next question came before the threshold was corrected:\n%s", d.screen())
 	}
+}
+
+// TestAnotherCameraOfTheSiteGetsTheSameAnswersAndOneConfirmation: after
+// the summary, n connects to the next camera (found by the search of the
+// network); its whole plan is shown, Apply is offered only once the end of
+// the plan has been on screen, and the camera is hardened with its own
+// secrets in its own folder.
+func TestAnotherCameraOfTheSiteGetsTheSameAnswersAndOneConfirmation(t *testing.T) {
+	t.Parallel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{Count: 2, BootTime: 10 * time.Millisecond})
+	urls := srv.URLs()
+	opts := testOptions(t, urls[0].HTTPS)
+	ip := netip.MustParseAddr(urls[1].IP.String())
+	opts.SearchRanges = []discover.Range{{From: ip, To: ip, Text: ip.String()}}
+	opts.SearchPorts = []int{srv.Port(443)}
+	// The answers given for the first camera (its walk is not the point):
+	// the recorder's network is allowed in step 7.
+	opts.Profile = wizardProfile()
+	opts.Profile.IPAccess.Rules = []string{"allow 127.0.0.0/255.0.0.0"}
+	opts.Profile.Users = []profile.User{{Name: "operator1", Group: "operators", Password: "generate"}}
+	d := newDriver(t, opts, 80, 24)
+	d.connect()
+	// The first camera's run is not the point here: on to its summary.
+	d.run(d.m.w.show(newSummaryPage(d.m.w)))
+	d.render()
+	d.waitText("Another camera of this site? Press n")
+	d.key("n")
+	d.waitText("Camera 2 of the site")
+	d.key("ctrl+f")
+	d.waitText("1 MOBOTIX camera found")
+	d.expectText(urls[1].HTTPS)
+	d.key("enter")
+	d.waitText("Camera address")
+	if d.m.w.address != urls[1].HTTPS {
+		t.Fatalf("choosing the found camera filled in %q", d.m.w.address)
+	}
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("First connection to")
+	d.key("enter") // accept and pin; the passphrase is kept
+	d.waitText("Camera 2 of the site: M73")
+	if contains(d.screen(), "Apply the whole plan") {
+		t.Fatalf("Apply is offered before the plan was seen to its end:\n%s", d.screen())
+	}
+	for i := 0; i < 40 && !contains(d.screen(), "Apply the whole plan"); i++ {
+		d.key("pgdown")
+	}
+	d.expectText("Apply the whole plan to this camera")
+	if !strings.HasPrefix(strings.TrimSpace(menuLine(d.screen())), "› 1. Apply") {
+		t.Fatalf("Apply is not the chosen item:\n%s", d.screen())
+	}
+	d.key("enter")
+	d.waitText("Final check of the 22 steps")
+	d.expectText("Done: the camera is hardened")
+	second := d.m.w.outDir
+	if second == opts.OutDir || filepath.Dir(second) != opts.OutDir {
+		t.Errorf("the second camera's files went to %s, want a folder of its own inside %s", second, opts.OutDir)
+	}
+	files, _ := filepath.Glob(filepath.Join(second, "*-secrets.json.age"))
+	if len(files) != 1 {
+		t.Fatalf("secrets files of the second camera: %v", files)
+	}
+	sec := secretsOnFile(t, files[0])
+	if sec.Serial != srv.Cameras()[1].ActiveConfig().Value(camera.SecSystem, camera.KeySerial) || sec.AdminPassword.IsZero() {
+		t.Fatalf("the second camera's secrets file: serial %s", sec.Serial)
+	}
+	d.neverShown(sec.AdminPassword.Reveal())
+	c, _ := camera.New(camera.Options{Address: d.m.w.sess.Address(), Password: sec.AdminPassword, Known: opts.Known})
+	defer c.Close()
+	if _, err := c.Identity(context.Background()); err != nil {
+		t.Fatalf("the second camera's admin password on file: %v", err)
+	}
+}
+
+// menuLine is the screen's line of the chosen menu item.
+func menuLine(scr string) string {
+	for _, l := range strings.Split(scr, "\n") {
+		if strings.Contains(l, "› ") {
+			return l[strings.Index(l, "› "):]
+		}
+	}
+	return ""
 }

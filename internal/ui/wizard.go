@@ -22,6 +22,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/mxwizard/mxwizard/internal/camera"
+	"github.com/mxwizard/mxwizard/internal/discover"
 	"github.com/mxwizard/mxwizard/internal/password"
 	"github.com/mxwizard/mxwizard/internal/profile"
 	"github.com/mxwizard/mxwizard/internal/secret"
@@ -61,6 +62,11 @@ type Options struct {
 	NoColor bool
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// SearchRanges and SearchPorts are what "search this network" covers
+	// (default: this computer's IPv4 networks on ports 443 and 80; the
+	// demo searches its own camera).
+	SearchRanges []discover.Range
+	SearchPorts  []int
 }
 
 // Result is how the wizard ended.
@@ -131,6 +137,13 @@ type wizard struct {
 	busySince  time.Time
 	progress   []string
 	progressAt time.Time
+
+	// a site: the next camera gets the answers of the one before, its
+	// whole plan shown for one confirmation; hardened counts the cameras
+	// done before this one
+	sameAnswers bool
+	hardened    int
+	siteDir     string // --out of the first camera: the next ones get folders in it
 
 	outcomes []outcome
 	current  int
@@ -242,7 +255,7 @@ func (w *wizard) host() string {
 // show switches to page p.
 func (w *wizard) show(p page) tea.Cmd {
 	w.root.page = p
-	w.root.scroll = 0
+	w.root.scroll, w.root.sawEnd = 0, false
 	return p.init()
 }
 
