@@ -53,10 +53,19 @@ type silentExit int
 func (s silentExit) Error() string { return fmt.Sprintf("exit %d", int(s)) }
 
 func versionString() string {
-	v, c, d := version, commit, date
+	bi, _ := debug.ReadBuildInfo()
+	return describeVersion(version, commit, date, bi)
+}
+
+// describeVersion is the version line: the release's (set by the release
+// build), else the module version and the commit Go embedded from the git
+// checkout (go build with VCS stamping), marked "modified" when the
+// checkout had changes that were not committed.
+func describeVersion(v, c, d string, bi *debug.BuildInfo) string {
+	modified := false
 	if v == "" {
 		v = "devel"
-		if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi != nil {
 			if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 				v = bi.Main.Version
 			}
@@ -70,6 +79,8 @@ func versionString() string {
 					if d == "" {
 						d = s.Value
 					}
+				case "vcs.modified":
+					modified = s.Value == "true"
 				}
 			}
 		}
@@ -80,6 +91,9 @@ func versionString() string {
 			c = c[:12]
 		}
 		out += " (commit " + c
+		if modified {
+			out += ", modified"
+		}
 		if d != "" {
 			out += ", built " + d
 		}

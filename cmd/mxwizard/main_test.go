@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -44,5 +45,20 @@ func TestOneMappingFromErrorsToExitCodes(t *testing.T) {
 	code := run(context.Background(), []string{"aduit"}, strings.NewReader(""), &out, &errOut)
 	if code != exitRefused || !strings.Contains(errOut.String(), `mxwizard: unknown command "aduit"`) || out.Len() != 0 {
 		t.Fatalf("run with a mistyped command: %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
+}
+
+func TestTheVersionNamesTheCommitOfADevelopmentBuild(t *testing.T) {
+	bi := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.time", Value: "2026-12-01T17:00:00Z"}, {Key: "vcs.modified", Value: "true"},
+	}}
+	if got, want := describeVersion("", "", "", bi), "devel (commit 0123456789ab, modified, built 2026-12-01T17:00:00Z)"; got != want {
+		t.Errorf("a go build of a changed checkout: %q, want %q", got, want)
+	}
+	if got, want := describeVersion("1.4.0", "abc", "2026-12-01", bi), "1.4.0 (commit abc, built 2026-12-01)"; got != want {
+		t.Errorf("a release build: %q, want %q", got, want)
+	}
+	if got := describeVersion("", "", "", nil); got != "devel" {
+		t.Errorf("without build information: %q", got)
 	}
 }

@@ -109,12 +109,17 @@ func MarshalSecrets(s Secrets) ([]byte, error) {
 	for _, p := range s.Previous {
 		w.Previous = append(w.Previous, prevWire{Name: p.Name, Value: p.Value.Reveal(), Replaced: p.Replaced})
 	}
-	b, err := json.MarshalIndent(w, "", "  ")
-	if err != nil {
+	// Without HTML escaping: a password with & < > is read by eye from
+	// mxwizard backup decrypt, not as \u0026 \u003c \u003e.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(w); err != nil {
 		// Only an unrepresentable time can get here; its text holds no secret.
 		return nil, fmt.Errorf("encode secrets file: %w", err)
 	}
-	return append(b, '\n'), nil
+	return b.Bytes(), nil
 }
 
 // UnmarshalSecrets parses the plaintext JSON of a decrypted secrets file.

@@ -232,3 +232,17 @@ func TestSecretsFileEncryptedOnDiskHoldsNoSecret(t *testing.T) {
 		t.Fatal("secrets changed on the way through the encrypted file")
 	}
 }
+
+func TestTheSecretsFileShowsPasswordsAsTyped(t *testing.T) {
+	data, err := MarshalSecrets(Secrets{Camera: "10.0.0.5", AdminPassword: secret.New("a&b<c>d'e\"f")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"admin_password": "a&b<c>d'e\"f"`) {
+		t.Errorf("the password is not shown as typed (only JSON's own quote escaped):\n%s", data)
+	}
+	back, err := UnmarshalSecrets(data)
+	if err != nil || back.AdminPassword.Reveal() != "a&b<c>d'e\"f" {
+		t.Errorf("round trip: %v", err)
+	}
+}

@@ -460,7 +460,7 @@ func (c *Client) transportError(op string, err error) error {
 	if errors.As(err, &ie) {
 		return &Error{
 			Camera: c.Address(), Op: op, Kind: ErrInsecureCredentials,
-			Hint: "use https:// (the camera's HTTPS port), or allow plain HTTP explicitly if this network is trusted",
+			Hint: "use https:// (the camera's HTTPS port); only on a trusted network, allow plain HTTP explicitly (--allow-plain-http; the wizard asks)",
 		}
 	}
 	var de *downgradeError

@@ -23,7 +23,8 @@ type AuditWriter struct {
 	unreachable int
 	counts      map[string]int
 	outcome     Outcome
-	err         error // the first write error; every later call returns it
+	overview    []overviewRow // the HTML page's overview, one short row per camera
+	err         error         // the first write error; every later call returns it
 }
 
 // NewAuditWriter starts an audit report in one of Formats on w. Nothing is
@@ -68,6 +69,7 @@ func (aw *AuditWriter) Camera(c AuditCamera) error {
 	case "markdown":
 		cameraMarkdown(&b, c)
 	case "html":
+		aw.overview = append(aw.overview, overviewOf(c))
 		if err := auditHTMLCamera.Execute(&b, c); err != nil {
 			aw.err = err
 			return err
@@ -96,7 +98,13 @@ func (aw *AuditWriter) Close() error {
 			aw.write("\n  ]\n}\n")
 		}
 	case "html":
-		aw.write("</body></html>\n")
+		var b strings.Builder
+		sum := strings.TrimSpace(aw.summaryText())
+		if err := auditHTMLOverview.Execute(&b, map[string]any{"Summary": sum, "Rows": aw.overview}); err != nil {
+			aw.err = err
+			return err
+		}
+		aw.write(b.String() + "</body></html>\n")
 	}
 	return aw.err
 }
@@ -132,13 +140,25 @@ func (aw *AuditWriter) summaryText() string {
 	for _, k := range keys {
 		parts = append(parts, fmt.Sprintf("%d %s", aw.counts[k], k))
 	}
-	return fmt.Sprintf("%d cameras checked (%d could not be checked): %s\n", aw.cameras, aw.unreachable, strings.Join(parts, ", "))
+	o := aw.outcome
+	line := fmt.Sprintf("%d %s checked: %d hardened (no step fails), %d with findings, %d could not be checked.",
+		aw.cameras, plural(aw.cameras, "camera", "cameras"), aw.cameras-o.Failing-o.Unchecked, o.Failing, o.Unchecked)
+	if len(parts) > 0 {
+		line += " Steps in all: " + strings.Join(parts, ", ") + "."
+	}
+	return line + "\n"
+}
+
+// errorUnder is a camera's error as said under its heading: without the
+// address the heading already names.
+func errorUnder(c AuditCamera) string {
+	return strings.TrimPrefix(c.Error, c.Address+": ")
 }
 
 func cameraText(b *strings.Builder, c AuditCamera) {
 	fmt.Fprintf(b, "%s  %s  serial %s  firmware %s\n", c.Address, orDash(c.Model), orDash(c.Serial), orDash(c.Firmware))
 	if c.Error != "" {
-		fmt.Fprintf(b, "  ERROR  %s\n\n", indent(c.Error, "         "))
+		fmt.Fprintf(b, "  ERROR  %s\n\n", indent(errorUnder(c), "         "))
 		return
 	}
 	for _, ch := range c.Checks {
@@ -153,7 +173,7 @@ func cameraText(b *strings.Builder, c AuditCamera) {
 func cameraMarkdown(b *strings.Builder, c AuditCamera) {
 	fmt.Fprintf(b, "## %s\n\nModel %s, serial %s, firmware %s\n\n", mdEscape(c.Address), mdEscape(orDash(c.Model)), mdEscape(orDash(c.Serial)), mdEscape(orDash(c.Firmware)))
 	if c.Error != "" {
-		fmt.Fprintf(b, "**Could not be checked:** %s\n\n", mdEscape(c.Error))
+		fmt.Fprintf(b, "**Could not be checked:** %s\n\n", mdEscape(errorUnder(c)))
 		return
 	}
 	b.WriteString("| # | Step | Status | Detail |\n|---|---|---|---|\n")
@@ -165,15 +185,43 @@ func cameraMarkdown(b *strings.Builder, c AuditCamera) {
 
 const auditHTMLHead = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>MOBOTIX hardening audit</title>
-<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}.pass{color:#060}.fail{color:#a00;font-weight:bold}.manual{color:#850}.error{color:#a00}</style></head>
+<style>body{font-family:sans-serif;margin:2em;display:flex;flex-direction:column}#overview{order:-1}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}.pass{color:#060}.fail{color:#a00;font-weight:bold}.manual{color:#850}.error{color:#a00}</style></head>
 <body><h1>MOBOTIX hardening audit</h1>
 `
 
-var auditHTMLCamera = template.Must(template.New("camera").Parse(`<h2>{{.Address}}</h2><p>Model {{.Model}}, serial {{.Serial}}, firmware {{.Firmware}}</p>
-{{if .Error}}<p class="error">Could not be checked: {{.Error}}</p>{{else}}<table><tr><th>#</th><th>Step</th><th>Status</th><th>Detail</th></tr>
+var auditHTMLCamera = template.Must(template.New("camera").Funcs(template.FuncMap{"under": errorUnder}).Parse(`<section><h2>{{.Address}}</h2>{{if .Error}}<p class="error">Could not be checked: {{under .}}</p>{{else}}<p>Model {{or .Model "-"}}, serial {{or .Serial "-"}}, firmware {{or .Firmware "-"}}</p><table><tr><th>#</th><th>Step</th><th>Status</th><th>Detail</th></tr>
 {{range .Checks}}<tr><td>{{.Step}}</td><td>{{.Title}}</td><td class="{{.Status}}">{{.Status}}</td><td>{{.Detail}}</td></tr>
-{{end}}</table>{{end}}
+{{end}}</table>{{end}}</section>
 `))
+
+// auditHTMLOverview is written at the end of the streamed page (only then
+// are the counts known) and shown first (CSS order).
+var auditHTMLOverview = template.Must(template.New("overview").Parse(`<section id="overview"><p><strong>{{.Summary}}</strong></p>
+<table><tr><th>Camera</th><th>Model</th><th>Serial</th><th>Verdict</th></tr>
+{{range .Rows}}<tr><td>{{.Address}}</td><td>{{or .Model "-"}}</td><td>{{or .Serial "-"}}</td><td class="{{.Class}}">{{.Verdict}}</td></tr>
+{{end}}</table></section>
+`))
+
+// overviewRow is one camera's line of the HTML overview.
+type overviewRow struct{ Address, Model, Serial, Verdict, Class string }
+
+func overviewOf(c AuditCamera) overviewRow {
+	r := overviewRow{Address: c.Address, Model: c.Model, Serial: c.Serial, Verdict: "hardened (no step fails)", Class: "pass"}
+	if c.Error != "" {
+		r.Verdict, r.Class = "could not be checked", "error"
+		return r
+	}
+	n := 0
+	for _, ch := range c.Checks {
+		if ch.Status == "fail" || ch.Status == "error" || ch.Status == "unsupported" {
+			n++
+		}
+	}
+	if n > 0 {
+		r.Verdict, r.Class = fmt.Sprintf("%d %s", n, plural(n, "step fails", "steps fail")), "fail"
+	}
+	return r
+}
 
 func indent(s, pad string) string { return strings.ReplaceAll(s, "\n", "\n"+pad) }
 

@@ -55,7 +55,7 @@ func TestAuditWriterCountsWhatItWrote(t *testing.T) {
 		t.Fatalf("streamed %+v, the whole audit says %+v", aw.Outcome(), a.Outcome())
 	}
 	last := strings.TrimSpace(b.String()[strings.LastIndex(strings.TrimSpace(b.String()), "\n")+1:])
-	if last != "2 cameras checked (1 could not be checked): 1 fail, 1 pass" {
+	if last != "2 cameras checked: 0 hardened (no step fails), 1 with findings, 1 could not be checked. Steps in all: 1 fail, 1 pass." {
 		t.Fatalf("summary line = %q", last)
 	}
 }
@@ -91,5 +91,36 @@ func TestAuditWriterReportsAWriteError(t *testing.T) {
 	}
 	if _, err := NewAuditWriter(&bytes.Buffer{}, "pdf"); err == nil || !strings.Contains(err.Error(), "use one of") {
 		t.Fatalf("an unknown format: %v", err)
+	}
+}
+
+// TestTheAuditSaysPerCameraAndTheHTMLHasAnOverview: the summary counts
+// cameras (one camera is "1 camera", an audit of unreachable cameras has no
+// dangling colon), an error is not prefixed again with the address, and the
+// HTML page starts with an overview of every camera; a camera that could
+// not be checked shows no empty model, serial and firmware.
+func TestTheAuditSaysPerCameraAndTheHTMLHasAnOverview(t *testing.T) {
+	down := AuditCamera{Address: "https://10.0.0.9", Error: "https://10.0.0.9: remote configuration: the camera cannot be reached"}
+	ok := AuditCamera{Address: "https://10.0.0.1", Model: "M16B", Serial: "10.8.0.1", Firmware: "MX-V5", Checks: []Check{{Step: 1, Status: "pass", Title: "one"}}}
+	var b strings.Builder
+	aw, _ := NewAuditWriter(&b, "text")
+	_ = aw.Camera(down)
+	_ = aw.Close()
+	if got := b.String(); strings.Count(got, "https://10.0.0.9") != 1 || !strings.Contains(got, "1 camera checked: 0 hardened (no step fails), 0 with findings, 1 could not be checked.\n") {
+		t.Errorf("text:\n%s", got)
+	}
+	b.Reset()
+	aw, _ = NewAuditWriter(&b, "html")
+	_ = aw.Camera(ok)
+	_ = aw.Camera(down)
+	_ = aw.Close()
+	html := b.String()
+	for _, want := range []string{`id="overview"`, "#overview{order:-1}", "2 cameras checked: 1 hardened (no step fails), 0 with findings, 1 could not be checked.", "<td>https://10.0.0.9</td><td>-</td><td>-</td><td class=\"error\">could not be checked</td>"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the HTML lacks %q:\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, "Model , serial , firmware") || strings.Contains(html, "Model -, serial -") {
+		t.Errorf("an unreachable camera shows empty facts:\n%s", html)
 	}
 }
