@@ -141,10 +141,11 @@ func newPasswordGenerateCmd() *cobra.Command {
 		Long: fmt.Sprintf(`Print a random password (from the operating system's secure random source)
 that satisfies the policy, followed by a line break.
 
-It is easy to read aloud and to type: no look-alike characters such as 0 O 1 l
-I, it starts with a letter, and its special characters are only %s.
+It is easy to read aloud and to type: groups of four letters and digits joined
+by "-" (e.g. Kx7m-Pq3r-Tn8w-Hc4v), without look-alike characters such as 0 O 1
+l I, starting with a letter. The default has %.1f bits of entropy.
 Length: %d to %d characters, %d by default.`,
-			"# % + - = @ _", password.MinGenerateLength, password.MaxLength, password.DefaultGenerateLength),
+			password.GeneratedBits, password.MinGenerateLength, password.MaxLength, password.DefaultGenerateLength),
 		Example: `  mxwizard password generate
   mxwizard password generate --length 24 > lobby-camera.pw`,
 		Args:          noPasswordArgs,

@@ -184,7 +184,7 @@ func TestPasswordGenerate(t *testing.T) {
 		wantLen  int
 		wantCode int
 	}{
-		{"the default password has sixteen characters", []string{"generate"}, 16, 0},
+		{"the default password has nineteen characters (four groups of four)", []string{"generate"}, 19, 0},
 		{"a chosen length is honoured", []string{"generate", "--length", "24"}, 24, 0},
 		{"the longest length the camera takes is allowed", []string{"generate", "--length", "99"}, 99, 0},
 		{"a length below twelve is refused", []string{"generate", "--length", "8"}, 0, 2},

@@ -1,6 +1,8 @@
 package password
 
 import (
+	"math"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -42,7 +44,7 @@ func TestGenerateLengths(t *testing.T) {
 		length  int
 		wantLen int // 0 when an error is expected
 	}{
-		{"zero asks for the default of sixteen", 0, 16},
+		{"zero asks for the default of nineteen", 0, 19},
 		{"twelve is the shortest allowed", 12, 12},
 		{"ninety-nine is the longest allowed", 99, 99},
 		{"eleven is refused", 11, 0},
@@ -105,6 +107,48 @@ func TestGeneratorAlphabetHasEveryClassAndNoLookAlike(t *testing.T) {
 	for _, c := range genSpecials {
 		if !strings.ContainsRune(Specials, c) {
 			t.Errorf("special 0x%02X is not in the guide's list", c)
+		}
+	}
+}
+
+// TestGeneratedPasswordsAreGroupsEasyToReadAloud: four groups of four
+// letters and digits joined by "-", a letter first; the entropy stated in
+// the code is the one of the alphabet and the length; every one passes the
+// policy with a zxcvbn score of at least 3.
+func TestGeneratedPasswordsAreGroupsEasyToReadAloud(t *testing.T) {
+	shape := regexp.MustCompile(`^[` + genLetters + `][` + genAll + `]{3}(-[` + genAll + `]{4}){3}$`)
+	for i := range 300 {
+		s, err := Generate(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !shape.MatchString(s.Reveal()) {
+			t.Fatalf("generation %d is not four groups of four joined by -", i+1)
+		}
+		if r := Evaluate(s, Inputs{}); !r.OK || r.Score < MinScore {
+			t.Fatalf("generation %d: score %d, reasons %q", i+1, r.Score, r.Reasons)
+		}
+	}
+	if len(genAll) != 49 {
+		t.Errorf("the alphabet has %d characters, the entropy in the code counts 49", len(genAll))
+	}
+	drawn := 0
+	for i := range DefaultGenerateLength {
+		if !isSeparatorPlace(i, DefaultGenerateLength) {
+			drawn++
+		}
+	}
+	if bits := float64(drawn) * math.Log2(float64(len(genAll))); math.Abs(bits-GeneratedBits) > 0.05 {
+		t.Errorf("%d characters from %d give %.2f bits, the code says %.1f", drawn, len(genAll), bits, GeneratedBits)
+	}
+	for _, n := range []int{12, 13, 14, 15, 16, 99} {
+		s, err := Generate(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pw := s.Reveal()
+		if strings.HasSuffix(pw, "-") || strings.Contains(pw, "--") || len(pw) != n {
+			t.Errorf("length %d gave %d characters, or a separator at the end or twice", n, len(pw))
 		}
 	}
 }

@@ -69,7 +69,7 @@ func newSecretEntry(w *wizard, q steps.Question) *secretEntry {
 	pol := q.SecretName.Policy()
 	e := &secretEntry{w: w, q: q, strict: pol.Strict, minLen: pol.MinLength, inputs: w.secretInputs(q.SecretName)}
 	e.m = newMenu(
-		menuItem{id: "generate", label: "Generate a strong one (recommended)", hint: "16 characters that are easy to read aloud; shown once, and kept in the encrypted secrets file."},
+		menuItem{id: "generate", label: "Generate a strong one (recommended)", hint: "four groups of four letters and digits (Kx7m-Pq3r-…), easy to read aloud; shown once, and kept in the encrypted secrets file."},
 		menuItem{id: "type", label: "Type my own"},
 	)
 	if w.sess != nil {
