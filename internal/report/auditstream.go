@@ -241,13 +241,9 @@ func mdEscape(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '&':
-			b.WriteString("&amp;")
-		case '\\', '`', '*', '_', '[', ']', '!', '|', '~':
+		// Backslash escapes, not HTML entities: the file stays plain text
+		// for people who read it without a Markdown renderer.
+		case '\\', '`', '*', '_', '[', ']', '!', '|', '~', '<', '>', '&':
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		default:

@@ -142,38 +142,87 @@ type Handover struct {
 	Tool         string            `json:"tool"`
 }
 
-// Markdown renders the handover report for people.
-func (h *Handover) Markdown() []byte {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# Handover report: MOBOTIX camera %s\n\n", mdEscape(h.Camera))
-	fmt.Fprintf(&b, "| | |\n|---|---|\n")
-	rows := [][2]string{
+// Verdict is the report's first line: whether the camera is hardened,
+// and which steps are not done.
+func (h *Handover) Verdict() (ok bool, text string) {
+	var failing, manual []string
+	for _, s := range h.Steps {
+		if s.Skipped != "" {
+			continue
+		}
+		switch s.After.Status {
+		case "fail", "error", "unsupported":
+			failing = append(failing, fmt.Sprint(s.Step))
+		case "manual":
+			manual = append(manual, fmt.Sprint(s.Step))
+		}
+	}
+	if len(failing) > 0 {
+		return false, fmt.Sprintf("Not fully hardened: %s %s %s not done.", plural(len(failing), "step", "steps"), strings.Join(failing, ", "), plural(len(failing), "is", "are"))
+	}
+	text = "Hardened: every camera step of the guide passes"
+	if len(manual) > 0 {
+		text += fmt.Sprintf(", except %s %s, to be checked by hand", plural(len(manual), "step", "steps"), strings.Join(manual, ", "))
+	}
+	return true, text + "."
+}
+
+// Title names the camera the report is for: its model and serial (the
+// address changes when it is hardened).
+func (h *Handover) Title() string {
+	if h.Serial == "" {
+		return "Handover report: MOBOTIX camera at " + orDash(h.AddressAfter)
+	}
+	return fmt.Sprintf("Handover report: MOBOTIX %s, serial %s", orDash(h.Model), h.Serial)
+}
+
+func (h *Handover) facts() [][2]string {
+	return [][2]string{
 		{"Model", h.Model},
 		{"Serial", h.Serial},
 		{"Firmware", h.Firmware},
-		{"Reached at (after)", h.AddressAfter},
+		{"Address before", h.Camera},
+		{"Address now", h.AddressAfter},
 		{"TLS certificate (SHA-256)", h.Certificate},
-		{"Started", h.Started.Format(time.RFC3339)},
-		{"Finished", h.Finished.Format(time.RFC3339)},
+		{"Started", readableTime(h.Started)},
+		{"Finished", readableTime(h.Finished)},
 		{"Requests to the camera", fmt.Sprint(h.Requests)},
 		{"Encrypted configuration backup", h.Backup},
 		{"Encrypted secrets file", h.Secrets},
 		{"Tool", h.Tool},
 	}
-	for _, r := range rows {
+}
+
+// afterText is what a step is after the run, as the report says it.
+func (s HandoverStep) afterText() string {
+	if s.Skipped != "" {
+		return "skipped: " + s.Skipped
+	}
+	return s.After.Status
+}
+
+// changesText is what a step changed and recorded, one line.
+func (s HandoverStep) changesText() string {
+	changes := strings.Join(s.Changes, "; ")
+	if s.Answer != "" {
+		changes = strings.TrimPrefix(changes+"; answer: "+s.Answer, "; ")
+	}
+	return changes
+}
+
+// Markdown renders the handover report for people (plain Markdown: camera
+// text is escaped with backslashes, never with HTML entities).
+func (h *Handover) Markdown() []byte {
+	var b strings.Builder
+	_, verdict := h.Verdict()
+	fmt.Fprintf(&b, "# %s\n\n**%s**\n\n", mdEscape(h.Title()), mdEscape(verdict))
+	fmt.Fprintf(&b, "| | |\n|---|---|\n")
+	for _, r := range h.facts() {
 		fmt.Fprintf(&b, "| %s | %s |\n", r[0], mdEscape(orDash(r[1])))
 	}
 	b.WriteString("\n## Camera steps\n\n| # | Step | Before | After | Changes |\n|---|---|---|---|---|\n")
 	for _, s := range h.Steps {
-		after := s.After.Status
-		if s.Skipped != "" {
-			after = "skipped: " + s.Skipped
-		}
-		changes := strings.Join(s.Changes, "; ")
-		if s.Answer != "" {
-			changes = strings.TrimPrefix(changes+"; answer: "+s.Answer, "; ")
-		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", s.Step, mdEscape(s.Title), s.Before.Status, mdEscape(after), mdEscape(changes))
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", s.Step, mdEscape(s.Title), s.Before.Status, mdEscape(s.afterText()), mdEscape(s.changesText()))
 	}
 	b.WriteString("\n### Findings in detail\n\n")
 	for _, s := range h.Steps {
@@ -198,27 +247,54 @@ func (h *Handover) Markdown() []byte {
 // JSON renders the handover report for machines.
 func (h *Handover) JSON() ([]byte, error) { return json.MarshalIndent(h, "", "  ") }
 
-// HTML renders the handover report as a standalone page.
+// HTML renders the handover report as a document for the customer and a
+// printer: the verdict first, the camera's facts, then one block per step
+// (no wide table: an A4 page holds every column), dates as people read
+// them, long fingerprints and addresses wrapped.
 func (h *Handover) HTML() ([]byte, error) {
+	ok, verdict := h.Verdict()
+	facts := [][2]string{}
+	for _, f := range h.facts() {
+		facts = append(facts, [2]string{f[0], orDash(f[1])})
+	}
 	var b strings.Builder
-	if err := handoverHTML.Execute(&b, h); err != nil {
+	err := handoverHTML.Execute(&b, map[string]any{"H": h, "Title": h.Title(), "OK": ok, "Verdict": verdict, "Facts": facts})
+	if err != nil {
 		return nil, err
 	}
 	return []byte(b.String()), nil
 }
 
-var handoverHTML = template.Must(template.New("handover").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Handover report {{.Camera}}</title>
-<style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}.pass{color:#060}.fail{color:#a00;font-weight:bold}.manual{color:#850}</style></head>
-<body><h1>Handover report: MOBOTIX camera {{.Camera}}</h1>
-<table><tr><th>Model</th><td>{{.Model}}</td></tr><tr><th>Serial</th><td>{{.Serial}}</td></tr><tr><th>Firmware</th><td>{{.Firmware}}</td></tr>
-<tr><th>Reached at (after)</th><td>{{.AddressAfter}}</td></tr><tr><th>TLS certificate (SHA-256)</th><td><code>{{.Certificate}}</code></td></tr>
-<tr><th>Started</th><td>{{.Started}}</td></tr><tr><th>Finished</th><td>{{.Finished}}</td></tr><tr><th>Requests</th><td>{{.Requests}}</td></tr>
-<tr><th>Encrypted backup</th><td>{{.Backup}}</td></tr><tr><th>Encrypted secrets</th><td>{{.Secrets}}</td></tr></table>
-<h2>Camera steps</h2><table><tr><th>#</th><th>Step</th><th>Before</th><th>After</th><th>Changes</th></tr>
-{{range .Steps}}<tr><td>{{.Step}}</td><td>{{.Title}}<br><small>{{.Menu}}</small></td><td class="{{.Before.Status}}">{{.Before.Status}}<br><small>{{.Before.Detail}}</small></td><td class="{{.After.Status}}">{{if .Skipped}}skipped: {{.Skipped}}{{else}}{{.After.Status}}{{end}}<br><small>{{.After.Detail}}</small></td><td>{{range .Changes}}{{.}}<br>{{end}}{{if .Answer}}answer: {{.Answer}}{{end}}</td></tr>
-{{end}}</table>
-{{if .VMS}}<h2>VMS checklist</h2><ul>{{range .VMS}}<li>{{.Title}}: {{.Answer}}</li>{{end}}</ul>{{end}}
-{{if .NAS}}<h2>NAS checklist</h2><ul>{{range .NAS}}<li>{{.Title}}: {{.Answer}}</li>{{end}}</ul>{{end}}
-<p>No password, key or passphrase is in this report.</p></body></html>
+var handoverHTML = template.Must(template.New("handover").Funcs(template.FuncMap{
+	"after":   func(s HandoverStep) string { return s.afterText() },
+	"changes": func(s HandoverStep) string { return s.changesText() },
+	"status":  func(s string) string { return strings.Fields(s + " x")[0] },
+}).Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
+<style>
+@page{size:A4;margin:16mm 14mm}
+body{font-family:sans-serif;font-size:11pt;line-height:1.35;margin:0 auto;max-width:46em;padding:1em;color:#111}
+h1{font-size:1.45em;margin:.2em 0 .4em}h2{font-size:1.15em;margin:1.2em 0 .4em;border-bottom:1px solid #999}
+.verdict{font-weight:bold;font-size:1.1em;padding:.5em .7em;border:2px solid}.verdict.ok{border-color:#060;color:#060}.verdict.not{border-color:#a00;color:#a00}
+dl.facts{display:grid;grid-template-columns:14em 1fr;gap:.15em .8em;margin:.5em 0}dt{font-weight:bold}dd{margin:0;overflow-wrap:anywhere}
+.step{break-inside:avoid;border-top:1px solid #ccc;padding:.35em 0}.step h3{font-size:1em;margin:.1em 0}.menu{color:#555;font-size:.9em}
+.row{display:grid;grid-template-columns:5.5em 1fr;gap:.1em .6em;font-size:.95em}.row span:first-child{font-weight:bold}.row span{overflow-wrap:anywhere}
+.pass{color:#060}.fail,.error,.unsupported{color:#a00;font-weight:bold}.manual{color:#850}
+code{font-size:.9em;overflow-wrap:anywhere}ul{margin:.3em 0 .3em 1.2em;padding:0}
+</style></head>
+<body><h1>{{.Title}}</h1>
+<p class="verdict {{if .OK}}ok{{else}}not{{end}}">{{.Verdict}}</p>
+<h2>The camera</h2>
+<dl class="facts">{{range .Facts}}<dt>{{index . 0}}</dt><dd>{{index . 1}}</dd>{{end}}</dl>
+<h2>Camera steps of the hardening guide</h2>
+{{range .H.Steps}}<div class="step"><h3>{{.Step}}. {{.Title}} <span class="{{status (after .)}}">{{after .}}</span></h3>
+<div class="menu">{{.Menu}}</div>
+<div class="row"><span>Before</span><span><span class="{{.Before.Status}}">{{.Before.Status}}</span>{{if .Before.Detail}}: {{.Before.Detail}}{{end}}</span></div>
+<div class="row"><span>After</span><span><span class="{{status (after .)}}">{{after .}}</span>{{if .After.Detail}}: {{.After.Detail}}{{end}}</span></div>
+{{if changes .}}<div class="row"><span>Changes</span><span>{{changes .}}</span></div>{{end}}
+</div>
+{{end}}
+{{if .H.VMS}}<h2>Video management system (VMS) checklist</h2><ul>{{range .H.VMS}}<li>{{.Title}}: {{.Answer}}</li>{{end}}</ul>{{end}}
+{{if .H.NAS}}<h2>Network attached storage (NAS) checklist</h2><ul>{{range .H.NAS}}<li>{{.Title}}: {{.Answer}}</li>{{end}}</ul>{{end}}
+<p>No password, key or passphrase is in this report: the secrets set during the run are in the encrypted secrets file, readable with <code>mxwizard backup decrypt</code> or <code>age -d</code> and the backup passphrase.</p></body></html>
 `))

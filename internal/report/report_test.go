@@ -108,12 +108,48 @@ func TestMarkdownQuotesCameraTextInertly(t *testing.T) {
 		Steps: []HandoverStep{{Step: 5, Title: "users", After: Finding{Status: "pass", Detail: "2 users: [click](http://evil.example), `rm`, *bold*\x1b[2J"}}},
 	}
 	md := string(h.Markdown())
-	for _, bad := range []string{"![x]", "[click]", "<img", "`rm`", "*bold*", "\x1b"} {
+	for _, bad := range []string{"![x]", "[click]", " <img", "`rm`", "*bold*", "\x1b", "&lt;", "&amp;", "&gt;"} {
 		if strings.Contains(md, bad) {
-			t.Errorf("the Markdown report keeps %q live:\n%s", bad, md)
+			t.Errorf("the Markdown report keeps %q live (or as an HTML entity):\n%s", bad, md)
 		}
+	}
+	if !strings.Contains(md, `\<img src=x onerror=alert(1)\>`) {
+		t.Errorf("the serial is not shown escaped with backslashes:\n%s", md)
 	}
 	if !strings.Contains(md, `\!\[x\](http://evil.example/p.png)`) {
 		t.Errorf("the model is not shown escaped:\n%s", md)
+	}
+}
+
+// TestTheHandoverReportStartsWithAVerdictAndReadableDates.
+func TestTheHandoverReportStartsWithAVerdictAndReadableDates(t *testing.T) {
+	at := time.Date(2026, 12, 1, 17, 52, 3, 0, time.UTC)
+	h := &Handover{
+		Camera: "http://10.0.0.5", AddressAfter: "https://10.0.0.5:8443", Model: "M16B", Serial: "10.8.0.123", Started: at, Finished: at.Add(3 * time.Minute),
+		Steps: []HandoverStep{
+			{Step: 3, Title: "Change the default admin password", After: Finding{"pass", "changed"}},
+			{Step: 7, Title: "IP access", After: Finding{"fail", "no rule"}},
+			{Step: 21, Title: "Web server log", After: Finding{"manual", ""}},
+		},
+	}
+	html, err := h.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(html)
+	for _, want := range []string{"<title>Handover report: MOBOTIX M16B, serial 10.8.0.123</title>", `class="verdict not">Not fully hardened: step 7 is not done.`, "1 December 2026, 17:52 UTC", "1 December 2026, 17:55 UTC", "@page{size:A4"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the HTML report lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "2026-12-01 17:52:03 +0000 UTC") || strings.Contains(page, "http://10.0.0.5</title>") {
+		t.Error("the HTML report shows a raw Go time or titles with the old address")
+	}
+	h.Steps[1].After.Status = "pass"
+	if ok, v := h.Verdict(); !ok || v != "Hardened: every camera step of the guide passes, except step 21, to be checked by hand." {
+		t.Errorf("verdict %v %q", ok, v)
+	}
+	if md := string(h.Markdown()); !strings.HasPrefix(md, "# Handover report: MOBOTIX M16B, serial 10.8.0.123\n\n**Hardened:") {
+		t.Errorf("the Markdown report does not start with the verdict:\n%s", md[:min(len(md), 200)])
 	}
 }
