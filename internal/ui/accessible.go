@@ -667,6 +667,7 @@ func (f *lineFace) step(i int) (int, error) {
 			items = p.refusedMenu().items
 		} else {
 			f.say(p.planView(w.width))
+			w.root.sawEnd = true // the line face prints the whole plan before it asks
 			items = p.planMenu().items
 		}
 		id, err := f.choose(fmt.Sprintf("Step %d: what now?", i+1), items...)
@@ -690,7 +691,7 @@ func (f *lineFace) step(i int) (int, error) {
 				w.notice = ""
 				return i + 1, nil
 			}
-			f.say(p.resultView(w.width))
+			f.say(stack(p.resultView(w.width), p.revealBox(w.width)))
 			if len(p.reveal) > 0 {
 				if _, err := f.ask("Press Enter when you have written it down", "", nil); err != nil {
 					return 0, err
@@ -739,7 +740,7 @@ func (f *lineFace) guided(p *stepPage) error {
 			continue
 		}
 		p.onRechecked(msg)
-		f.say(p.resultView(w.width))
+		f.say(stack(p.resultView(w.width), p.revealBox(w.width)))
 	}
 	return nil
 }

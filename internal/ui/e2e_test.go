@@ -123,6 +123,7 @@ func TestDemoWalksAll22StepsToAHardenedCamera(t *testing.T) {
 	scr := next()
 	visited := map[int]bool{}
 	summary, finish := "", ""
+	gated := false
 	for done := false; !done; {
 		flat := flatten(scr)
 		if strings.Contains(flat, "› 1. Store, verify and write the files") {
@@ -155,6 +156,10 @@ func TestDemoWalksAll22StepsToAHardenedCamera(t *testing.T) {
 			act(testAdminPassword, "enter")
 		case strings.Contains(flat, "I have written it down"):
 			act("enter")
+		case strings.Contains(flat, "› 1. Read the rest of the plan (pgdn) before applying"):
+			// A plan longer than the screen: Apply comes once its end was seen.
+			gated = true
+			act("enter")
 		case strings.Contains(flat, "› 1. Apply these changes"), strings.Contains(flat, "› 1. Continue (nothing to change)"),
 			strings.Contains(flat, "› 1. Record the answer and continue"):
 			act("enter")
@@ -177,6 +182,9 @@ func TestDemoWalksAll22StepsToAHardenedCamera(t *testing.T) {
 		default:
 			t.Fatalf("unexpected screen:\n%s", scr)
 		}
+		if strings.Contains(flat, "Apply these changes") && strings.Contains(flat, "↓ more: pgdn") {
+			t.Fatalf("Apply is offered while the plan's end is below the fold:\n%s", scr)
+		}
 		if n := stepOnScreen(scr); n > 0 {
 			visited[n] = true
 		}
@@ -190,6 +198,9 @@ func TestDemoWalksAll22StepsToAHardenedCamera(t *testing.T) {
 	}
 	if len(visited) != 22 {
 		t.Errorf("visited %d of the 22 steps: %v", len(visited), visited)
+	}
+	if !gated {
+		t.Error("no plan at 80x24 needed reading to its end before Apply (step 16's does)")
 	}
 	// docs/screens holds these two screens (-update rewrites them).
 	for name, scr := range map[string]string{"finish-80x24.txt": finish, "summary-80x24.txt": summary} {

@@ -169,6 +169,8 @@ func (p *stepPage) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.phase = phasePlan
+		// The screen so far showed the wait, not this plan.
+		w.root.scroll, w.root.sawEnd = 0, false
 		p.m = p.planMenu()
 		return nil
 	case recheckedMsg:
@@ -238,6 +240,9 @@ func (p *stepPage) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			p.phase = phaseApplying
 			return tea.Batch(w.startBusy(fmt.Sprintf("applying step %d", p.idx+1)),
 				applyCmd(w.ctx, w.sess, p.step, p.idx, p.plan, "")), true
+		case "more":
+			w.root.scroll += max(1, w.root.bodyHeight()/2)
+			return nil, true
 		case "retry":
 			return p.requestPlan(), true
 		case "answers":
@@ -400,6 +405,9 @@ func (p *stepPage) unshownSecrets() []steps.SecretName {
 func (p *stepPage) planMenu() *menu {
 	var items []menuItem
 	switch {
+	case !p.plan.Empty() && !p.w.root.sawEnd:
+		// Apply is chosen only once the whole plan has been on screen.
+		items = append(items, menuItem{id: "more", label: "Read the rest of the plan (pgdn) before applying"})
 	case !p.plan.Empty():
 		items = append(items, menuItem{id: "apply", label: "Apply these changes"})
 	case p.plan.Answer != "":
@@ -460,7 +468,13 @@ func (p *stepPage) view(width, height int) string {
 		}
 		return w.layout(ctx, w.spinnerLine(width), width, height)
 	case phasePlan:
-		return w.layout(stack(head, p.planView(width)), p.m.view(st, width), width, height)
+		out := w.layout(stack(head, p.planView(width)), p.m.view(st, width), width, height)
+		if w.root.sawEnd && len(p.m.items) > 0 && p.m.items[0].id == "more" {
+			// The end of the plan is on screen now: Apply can be chosen.
+			p.m = p.planMenu()
+			out = w.layout(stack(head, p.planView(width)), p.m.view(st, width), width, height)
+		}
+		return out
 	case phaseRefused:
 		return w.layout(stack(head, p.refusedView(width)), p.m.view(st, width), width, height)
 	case phaseFailed:
@@ -468,7 +482,8 @@ func (p *stepPage) view(width, height int) string {
 			wrap(secret.Redact(p.applyErr.Error(), w.pw, w.pass), width))
 		return w.layout(stack(head, failed), p.m.view(st, width), width, height)
 	case phaseResult:
-		inter := st.Emphasis.Render(p.nextLabel())
+		// A secret shown once is part of what always stays on screen.
+		inter := stack(p.revealBox(width), st.Emphasis.Render(p.nextLabel()))
 		if p.after.Status == steps.Unsupported {
 			inter = stack(wrap("c: check again, once it is set in the camera's web interface", width), inter)
 		}
@@ -568,11 +583,15 @@ func (p *stepPage) refusedView(width int) string {
 // resultView is the finding after the change, and any generated secret,
 // shown this once.
 func (p *stepPage) resultView(width int) string {
-	w := p.w
-	st := w.st
-	res := indent(st.statusWord(p.after.Status)+" "+p.after.Detail, width, 8, st.Label.Render("Now:"))
+	return indent(p.w.st.statusWord(p.after.Status)+" "+p.after.Detail, width, 8, p.w.st.Label.Render("Now:"))
+}
+
+// revealBox shows the secrets generated and set by the step, once ("" when
+// there are none).
+func (p *stepPage) revealBox(width int) string {
+	st := p.w.st
 	if len(p.reveal) == 0 {
-		return res
+		return ""
 	}
 	var rows []string
 	for _, r := range p.reveal {
@@ -582,12 +601,11 @@ func (p *stepPage) resultView(width int) string {
 	if len(rows) > 1 {
 		warn = "Write them down now or rely on the encrypted secrets file; they will not be shown again."
 	}
-	box := st.Box.Render(stack(
+	return st.Box.Render(stack(
 		st.Label.Render("Generated and set:"),
 		strings.Join(rows, "\n"),
 		st.Warn.Render(wrap(warn, width-6)),
 	))
-	return stack(res, box)
 }
 
 func (p *stepPage) help() []key.Binding {

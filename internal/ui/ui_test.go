@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"os"
@@ -757,4 +758,51 @@ func menuLine(scr string) string {
 		}
 	}
 	return ""
+}
+
+// TestAtASmallTerminalNothingIsAppliedUnseenAndTheSecretStaysOnScreen: at
+// 60x20 step 16's plan does not fit: Apply is offered only once its end
+// has been on screen. At 50x14 the password generated for a user is on the
+// screen that shows it once.
+func TestAtASmallTerminalNothingIsAppliedUnseenAndTheSecretStaysOnScreen(t *testing.T) {
+	t.Parallel()
+	opts := testOptions(t, fakeCamera(t))
+	opts.Profile = wizardProfile()
+	opts.Profile.Users = []profile.User{{Name: "operator1", Group: "operators", Password: "generate"}}
+	d := newDriver(t, opts, 60, 20)
+	d.connect()
+	d.gotoStep(16)
+	for i := 0; i < 10 && !contains(d.screen(), "Plan: exactly this"); i++ {
+		d.key("enter") // keep the suggested answers
+	}
+	d.waitText("Plan: exactly this will be written")
+	d.expectText("Read the rest of the plan (pgdn) before applying")
+	if contains(d.screen(), "Apply these changes") {
+		t.Fatalf("Apply is offered with the plan's end below the fold:\n%s", d.screen())
+	}
+	for i := 0; i < 20 && !contains(d.screen(), "Apply these changes"); i++ {
+		d.key("pgdown")
+	}
+	d.expectText("Apply these changes", "↑ more: pgup")
+
+	d.send(windowSize(50, 14))
+	applyStep := func(n int) {
+		d.gotoStep(n)
+		for i := 0; i < 10 && !contains(d.screen(), "Plan: exactly this") && !contains(d.screen(), "Read the rest"); i++ {
+			d.key("enter")
+		}
+		for i := 0; i < 20 && !contains(d.screen(), "Apply these changes"); i++ {
+			d.key("pgdown")
+		}
+		d.key("enter") // apply
+		d.waitText(fmt.Sprintf("enter: on to step %d", n+1))
+	}
+	applyStep(4) // the groups the user goes into
+	applyStep(5)
+	d.expectText("Generated and set:")
+	p, ok := d.m.page.(*stepPage)
+	if !ok || len(p.reveal) != 1 {
+		t.Fatalf("no generated password to show: %T", d.m.page)
+	}
+	d.expectText(p.reveal[0].value, "will not be shown again")
 }
