@@ -14,7 +14,7 @@ type menuItem struct {
 }
 
 // menu is a short list of choices: arrows or the item's number move,
-// enter chooses. One line per item, so it never needs scrolling.
+// enter chooses. A label longer than the line wraps under itself.
 type menu struct {
 	items  []menuItem
 	cursor int
@@ -48,11 +48,12 @@ func (m *menu) view(st Styles, width int) string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		label := strconv.Itoa(i+1) + ". " + it.label
+		// A long label wraps under itself rather than being cut.
+		num := strconv.Itoa(i+1) + ". "
 		if i == m.cursor {
-			b.WriteString(st.Selected.Render(truncate("› "+label, width)))
+			b.WriteString(st.Selected.Render(indent(it.label, width, 2+len(num), "› "+num)))
 		} else {
-			b.WriteString(truncate("  "+label, width))
+			b.WriteString(indent(it.label, width, 2+len(num), "  "+num))
 		}
 		if it.hint != "" && i == m.cursor {
 			b.WriteString("\n" + st.Subtle.Render(indent(it.hint, width, 5, "")))

@@ -8,15 +8,93 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// wrap breaks text into lines of at most width cells (words are kept
-// whole where they fit; longer ones are cut).
+// wrap breaks text into lines of at most width cells, only between words:
+// a URL, a path, a date or a fingerprint stays whole when it fits on a line
+// of its own. A word longer than a line (a certificate fingerprint) is cut
+// after a colon where it can be (AB:CD never becomes A / B:CD), else at
+// the width. A line's continuation keeps its indentation, and the
+// continuation of a "try: " hint lines up under the hint's text.
 func wrap(text string, width int) string {
 	if width < 10 {
 		width = 10
 	}
-	// A word longer than the line (a certificate fingerprint, an address)
-	// breaks after a colon rather than anywhere: AB:CD never becomes A / B:CD.
-	return ansi.Wrap(text, width, " :")
+	in := strings.Split(text, "\n")
+	out := make([]string, 0, len(in))
+	for _, line := range in {
+		out = append(out, wrapLine(line, width)...)
+	}
+	return strings.Join(out, "\n")
+}
+
+// wrapLine wraps one line of text (see wrap).
+func wrapLine(line string, width int) []string {
+	if ansi.StringWidth(line) <= width {
+		return []string{line}
+	}
+	trimmed := strings.TrimLeft(line, " ")
+	lead := len(line) - len(trimmed)
+	hang := lead
+	if strings.HasPrefix(trimmed, "try: ") {
+		hang += len("try: ")
+	}
+	if hang > width/2 {
+		hang = 0
+	}
+	var lines []string
+	cur := strings.Repeat(" ", lead)
+	curW := lead
+	fresh := true // cur holds no word yet
+	pad := strings.Repeat(" ", hang)
+	flush := func() {
+		lines = append(lines, strings.TrimRight(cur, " "))
+		cur, curW, fresh = pad, hang, true
+	}
+	for _, word := range strings.Fields(trimmed) {
+		ww := ansi.StringWidth(word)
+		if !fresh && curW+1+ww > width {
+			flush()
+		}
+		if !fresh {
+			cur += " "
+			curW++
+		}
+		for curW+ww > width {
+			// Longer than a whole line: cut it, after a colon if one fits.
+			room := width - curW
+			head, tail := cutWord(word, room)
+			if head == "" {
+				flush()
+				continue
+			}
+			cur += head
+			flush()
+			word, ww = tail, ansi.StringWidth(tail)
+		}
+		cur += word
+		curW += ww
+		fresh = false
+	}
+	if !fresh || len(lines) == 0 {
+		lines = append(lines, strings.TrimRight(cur, " "))
+	}
+	return lines
+}
+
+// cutWord splits a word too long for room cells: after its last colon that
+// fits (keeping hex pairs whole), else at room. head is "" when nothing fits.
+func cutWord(word string, room int) (head, tail string) {
+	if room <= 0 {
+		return "", word
+	}
+	part := ansi.Truncate(word, room, "")
+	if i := strings.LastIndex(part, ":"); i > 0 && i < len(part)-1 {
+		part = part[:i+1]
+	} else if i == len(part)-1 {
+		// ends at a colon already
+	} else if room < 4 {
+		return "", word
+	}
+	return part, word[len(part):]
 }
 
 // indent wraps text to width and indents every line by n spaces; the first

@@ -36,3 +36,30 @@ func TestWrapKeepsFingerprintPairsWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapKeepsTokensWholeAndIndentsContinuations: URLs, paths, dates and
+// hyphenated words are never split when they fit on a line; a "try:"
+// hint's continuation lines up under its text.
+func TestWrapKeepsTokensWholeAndIndentsContinuations(t *testing.T) {
+	text := "the camera at http://10.0.0.5:8080 answers; files in /srv/site-out/cam-lobby; valid until 2029-03-05, SHA-256 DB:92:1F"
+	for width := 20; width <= 80; width++ {
+		out := wrap(text, width)
+		for _, l := range strings.Split(out, "\n") {
+			if ansi.StringWidth(l) > width {
+				t.Fatalf("width %d: line %q is wider", width, l)
+			}
+		}
+		flat := strings.ReplaceAll(out, "\n", " ")
+		for _, token := range []string{"http://10.0.0.5:8080", "/srv/site-out/cam-lobby;", "2029-03-05,", "SHA-256"} {
+			if len(token) <= width && !strings.Contains(flat, token) {
+				t.Fatalf("width %d: %q was split:\n%s", width, token, out)
+			}
+		}
+	}
+	hint := "remote configuration: the camera cannot be reached\n  try: check the address, the port and the network cable of the camera"
+	out := wrap(hint, 40)
+	lines := strings.Split(out, "\n")
+	if len(lines) < 4 || !strings.HasPrefix(lines[2], "  try: ") || !strings.HasPrefix(lines[3], "       ") || strings.HasPrefix(lines[3], "        ") {
+		t.Fatalf("the hint's continuation is not under its text:\n%s", out)
+	}
+}
