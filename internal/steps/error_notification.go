@@ -23,7 +23,8 @@ func (errorNotification) Check(s *Snapshot) Finding {
 	if s.Value(camera.SecErrorNotify, camera.KeyENEnable) != "1" || s.Value(camera.SecErrorNotify, camera.KeyENMethods) == "" {
 		return fail("errors and reboots are not reported")
 	}
-	return pass("errors are reported by %s", s.Value(camera.SecErrorNotify, camera.KeyENMethods))
+	m := s.Value(camera.SecErrorNotify, camera.KeyENMethods)
+	return pass("errors are reported by %s%s", m, deliveryDetail(m))
 }
 
 func (e errorNotification) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error) {
@@ -41,5 +42,8 @@ func (e errorNotification) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*P
 	}
 	pl.setDiffering(s, camera.SecErrorNotify, setting{camera.KeyENMethods, joinSorted(en.Methods)},
 		setting{camera.KeyENDeadTime, strconv.Itoa(en.DeadTime)}, setting{camera.KeyENAfterBoot, after}, setting{camera.KeyENEnable, "1"})
+	if n := deliveryNote(en.Methods); n != "" {
+		pl.Notes = append(pl.Notes, n)
+	}
 	return pl, nil
 }

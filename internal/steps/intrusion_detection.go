@@ -31,8 +31,8 @@ func (intrusionDetection) Check(s *Snapshot) Finding {
 	case v(camera.KeyIntrNotify) == "":
 		return fail("intrusion detection blocks but notifies nobody")
 	}
-	return pass("after %s failed logins in %s s the address is blocked for %s s; notify: %s",
-		v(camera.KeyIntrThreshold), v(camera.KeyIntrWindow), v(camera.KeyIntrLockoutTime), v(camera.KeyIntrNotify))
+	return pass("after %s failed logins in %s s the address is blocked for %s s; notify: %s%s",
+		v(camera.KeyIntrThreshold), v(camera.KeyIntrWindow), v(camera.KeyIntrLockoutTime), v(camera.KeyIntrNotify), deliveryDetail(v(camera.KeyIntrNotify)))
 }
 
 func (d intrusionDetection) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error) {
@@ -66,5 +66,8 @@ func (d intrusionDetection) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*
 		setting{camera.KeyIntrNotify, joinSorted(in.Notify)},
 		setting{camera.KeyIntrLockout, "1"},
 		setting{camera.KeyIntrEnable, "1"})
+	if n := deliveryNote(in.Notify); n != "" {
+		pl.Notes = append(pl.Notes, n)
+	}
 	return pl, nil
 }

@@ -219,7 +219,7 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 			},
 			{
 				ID: "intr_notify", Kind: AskMultiSelect, Options: []string{"email", "ipnotify", "phone"}, Default: strings.Join(p.Intrusion.Notify, ","),
-				Prompt: "Notify by",
+				Prompt: "Notify by", Help: NotifyHelp,
 				Set: func(p *profile.Profile, v string) error {
 					if len(list(v)) == 0 {
 						return fmt.Errorf("choose at least one")
@@ -300,7 +300,7 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 	case "error-notification":
 		return []Question{{
 			ID: "en_methods", Kind: AskMultiSelect, Options: []string{"email", "ipnotify", "phone", "ftp", "leds", "audio", "liveimage"}, Default: strings.Join(p.ErrorNotify.Methods, ","),
-			Prompt: "Report errors and reboots by",
+			Prompt: "Report errors and reboots by", Help: NotifyHelp,
 			Set: func(p *profile.Profile, v string) error {
 				if len(list(v)) == 0 {
 					return fmt.Errorf("choose at least one")
@@ -318,6 +318,16 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 					return fmt.Errorf("choose at least one")
 				}
 				p.StorageFailure.Tests = list(v)
+				return nil
+			},
+		}, {
+			ID: "sf_notify", Kind: AskMultiSelect, Options: []string{"email", "ipnotify", "phone", "leds", "audio"}, Default: strings.Join(p.StorageFailure.Notify, ","),
+			Prompt: "Report a failing recording target by", Help: NotifyHelp,
+			Set: func(p *profile.Profile, v string) error {
+				if len(list(v)) == 0 {
+					return fmt.Errorf("choose at least one")
+				}
+				p.StorageFailure.Notify = list(v)
 				return nil
 			},
 		}}

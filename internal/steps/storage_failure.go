@@ -22,7 +22,7 @@ func (storageFailure) Check(s *Snapshot) Finding {
 	if s.Value(camera.SecStorageFailure, camera.KeySFEnable) != "1" {
 		return fail("the recording target is not monitored")
 	}
-	return pass("monitored: %s", s.Value(camera.SecStorageFailure, camera.KeySFTests))
+	return pass("monitored: %s; notify: %s%s", s.Value(camera.SecStorageFailure, camera.KeySFTests), orNone(s.Value(camera.SecStorageFailure, camera.KeySFNotify)), deliveryDetail(s.Value(camera.SecStorageFailure, camera.KeySFNotify)))
 }
 
 func (f storageFailure) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error) {
@@ -45,6 +45,9 @@ func (f storageFailure) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan
 	if !enabled {
 		pl.NeedsReboot = true
 		pl.Notes = append(pl.Notes, "first enabling needs a reboot")
+	}
+	if n := deliveryNote(sf.Notify); n != "" {
+		pl.Notes = append(pl.Notes, n)
 	}
 	return pl, nil
 }

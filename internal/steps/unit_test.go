@@ -262,3 +262,47 @@ func TestTheWizardsQuestionsSayWhatTheyTake(t *testing.T) {
 		t.Errorf("a camera with its own certificate: default %v", q)
 	}
 }
+
+// TestNotificationsSayWhatIsNotDelivered: steps 8, 14 and 15 set methods
+// that need a delivery profile mxwizard cannot set or check; the plan and
+// the check say so instead of implying somebody is told.
+func TestNotificationsSayWhatIsNotDelivered(t *testing.T) {
+	if n := deliveryNote([]string{"leds", "audio"}); n != "" {
+		t.Errorf("methods on the camera itself got a note: %q", n)
+	}
+	n := deliveryNote([]string{"email", "leds"})
+	if !strings.Contains(n, "e-mail notifications are delivered only once the camera's e-mail profile is set up") || !strings.Contains(n, "until then nothing is delivered") {
+		t.Errorf("note %q", n)
+	}
+	if d := deliveryDetail("email,ipnotify"); d != " (delivery by e-mail, IP Notify needs the camera's profiles for them, not checked)" {
+		t.Errorf("detail %q", d)
+	}
+	p := profile.Default()
+	p.ErrorNotify.Methods = []string{"email"}
+	p.StorageFailure.Notify = []string{"phone"}
+	p.Intrusion.Notify = []string{"ipnotify"}
+	for _, id := range []string{"intrusion-detection", "error-notification", "storage-failure"} {
+		st, ok := ByID(id)
+		if !ok {
+			t.Fatalf("no step %s", id)
+		}
+		pl, err := st.Plan(&Snapshot{Config: mustConfig(t, "")}, p, NewSecrets(nil))
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		if !strings.Contains(strings.Join(pl.Notes, " "), "nothing is delivered") {
+			t.Errorf("%s: the plan does not say that nothing is delivered yet: %q", id, pl.Notes)
+		}
+	}
+	for _, id := range []string{"intrusion-detection", "error-notification", "storage-failure"} {
+		found := false
+		for _, q := range Questions(id, nil, p) {
+			if q.Help == NotifyHelp {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: the methods question does not say what they need", id)
+		}
+	}
+}
