@@ -94,7 +94,11 @@ func questionGroups(answers []*answer, base func() *profile.Profile, serial stri
 			if q.Strong {
 				desc = wrap(strings.TrimSpace(a.q.Help+" To confirm you will type the camera's serial number."), width-4)
 			}
-			field = huh.NewConfirm().Title(q.Prompt).Description(desc).Affirmative("Yes").Negative("No").Value(&a.yes)
+			// A select, not huh's Confirm: its chosen button differs from the
+			// other only by colour, invisible with NO_COLOR; a select marks
+			// the chosen line with ">".
+			field = huh.NewSelect[bool]().Title(q.Prompt).Description(desc).
+				Options(huh.NewOption("Yes", true), huh.NewOption("No", false)).Value(&a.yes)
 		case steps.AskSelect:
 			field = huh.NewSelect[string]().Title(q.Prompt).Description(q.Help).Options(huh.NewOptions(q.Options...)...).Value(&a.str)
 		case steps.AskMultiSelect:

@@ -293,7 +293,7 @@ func (e *secretEntry) policyLine() string {
 // policy says what a typed entry must be.
 func (e *secretEntry) policy() string {
 	if e.strict {
-		return "8 to 99 characters: upper and lower case, a digit and a special character; not a common word or the camera's name."
+		return "8 to 99 characters, printable ASCII only (no spaces, no accents: the camera takes no other): upper and lower case, a digit and a special character; not a common word or the camera's name."
 	}
 	return "At least " + strconv.Itoa(e.minLen) + " characters."
 }

@@ -302,6 +302,8 @@ func TestStrengthMeterExplainsItselfAndDropsStaleResults(t *testing.T) {
 	d.connect()
 	d.gotoStep(3)
 	d.typeOwnPassword()
+	// What the camera takes is said before the first key.
+	d.expectText("printable ASCII only (no spaces, no accents")
 	d.typeText("mobotix2024")
 	d.waitText("Strength:")
 	d.waitText("add an upper-case letter")
@@ -507,12 +509,16 @@ func TestFactoryResetNeedsTheSerialNumberTyped(t *testing.T) {
 	// The camera no longer has the factory password: step 2 asks.
 	d.gotoStep(2)
 	d.expectText("Reset this camera to factory defaults?", "type the camera's serial number")
-	d.key("y")
+	d.expectText("> No") // the choice is marked without colour
+	d.key("up")
+	d.expectText("> Yes")
+	d.key("enter")
 	d.waitText("Type the camera's serial number (10.8.0.123) to confirm")
 	d.typeText("10.8.0.12")
 	d.key("enter")
 	d.waitText("the serial number typed does not match 10.8.0.123")
-	d.key("y")
+	d.expectText("> Yes")
+	d.key("enter")
 	d.waitText("Type the camera's serial number")
 	d.typeText("10.8.0.123")
 	d.key("enter")
