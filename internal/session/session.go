@@ -591,6 +591,9 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 					if findings[i].Status == steps.Manual && s.results[j].Answer != "" {
 						after.Detail = "recorded: " + s.results[j].Answer
 					}
+					if f, ok := startedFromFactory(s.results[j], findings[i]); ok {
+						after = f
+					}
 					s.results[j].After = after
 				}
 			}
@@ -612,6 +615,40 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 	}
 	s.finished = true
 	return s.files, s.SaveState()
+}
+
+// Findings is a fresh check of every step against the session's snapshot,
+// with what only this run could see: step 2 stays done when the run began
+// from factory state or reset the camera.
+func (s *Session) Findings() []steps.Finding {
+	findings := steps.CheckAll(s.snap)
+	for i, st := range steps.All() {
+		for _, rec := range s.results {
+			if rec.ID == st.Info().ID && rec.Skipped == "" {
+				if f, ok := startedFromFactory(rec, findings[i]); ok {
+					findings[i] = steps.Finding{Status: steps.Status(f.Status), Detail: f.Detail}
+				}
+			}
+		}
+	}
+	return findings
+}
+
+// startedFromFactory is step 2's final verdict when this run began from
+// factory state (the factory password worked) or reset the camera itself:
+// the fresh check cannot tell any more (the password is no longer the
+// factory one), but the run saw it, so the step stays done.
+func startedFromFactory(rec report.HandoverStep, fresh steps.Finding) (report.Finding, bool) {
+	if rec.ID != "factory-reset" || fresh.Status != steps.Manual {
+		return report.Finding{}, false
+	}
+	switch {
+	case len(rec.Changes) > 0:
+		return report.Finding{Status: string(steps.Pass), Detail: "reset to factory defaults in this run, then hardened from there"}, true
+	case rec.Before.Status == string(steps.Pass):
+		return report.Finding{Status: string(steps.Pass), Detail: "the camera was in factory state when this run began (the factory password worked), and was hardened from there"}, true
+	}
+	return report.Finding{}, false
 }
 
 // Backup downloads the configuration file and writes it encrypted; it

@@ -91,6 +91,13 @@ func TestApplyExampleProfileHardensAFactoryCamera(t *testing.T) {
 	if runsAfter, _ := backup.ScryptRuns(); runsAfter-runsBefore != 2 {
 		t.Errorf("the run encrypted or decrypted %d times, want 2 (secrets file and backup, each once)", runsAfter-runsBefore)
 	}
+	// Step 2 stays done: the run saw the camera in factory state, which the
+	// fresh check after the password change can no longer tell.
+	for _, r := range s.results {
+		if r.ID == "factory-reset" && (r.After.Status != string(steps.Pass) || !strings.Contains(r.After.Detail, "factory state when this run began")) {
+			t.Errorf("step 2 after the run: %s %s", r.After.Status, r.After.Detail)
+		}
+	}
 	// The certificate the plan showed is the one the camera presents.
 	if got, want := s.engine.Client.Fingerprint(), camera.FingerprintSHA256(planned.Raw); got != want {
 		t.Errorf("the camera presents certificate %s, the plan showed %s", got, want)

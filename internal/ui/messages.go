@@ -106,7 +106,7 @@ func sessionOf(s *session.Session) sessionView {
 	return sessionView{
 		identity: s.Identity(),
 		address:  s.Address(),
-		findings: steps.CheckAll(s.Snapshot()),
+		findings: s.Findings(),
 		results:  s.Results(),
 	}
 }
