@@ -482,6 +482,10 @@ func AddressAfterReboot(s *Snapshot) (scheme string, port int) {
 	return "http", configuredPort(cfg, "http") + s.PortOffset
 }
 
+// ProgressStored is the progress line once the configuration is in
+// permanent memory: from then on nothing applied is lost by a power cut.
+const ProgressStored = "stored in permanent memory"
+
 // Finish stores the configuration to flash (otherwise it is lost at the
 // next reboot), reboots when a change needs it, waits for the camera on its
 // new address, and takes a fresh snapshot (with the web server log) for the
@@ -491,6 +495,7 @@ func (e *Engine) Finish(ctx context.Context, s *Snapshot) (*Snapshot, error) {
 	if err := e.Client.Store(ctx); err != nil {
 		return nil, fmt.Errorf("store to permanent memory: %w", err)
 	}
+	e.progress(ProgressStored)
 	var before *url.URL
 	if e.pendingReboot {
 		before = e.Client.Base()

@@ -275,6 +275,9 @@ func wait[T any](f *lineFace, work func() T) T {
 				}
 			}
 		case p := <-f.w.progressCh:
+			if p == steps.ProgressStored {
+				f.w.unsaved = false
+			}
 			f.say("  " + p)
 		}
 	}

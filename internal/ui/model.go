@@ -75,6 +75,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
 	case progressMsg:
+		if string(msg) == steps.ProgressStored {
+			w.unsaved = false // the leave dialog no longer warns of unstored changes
+		}
 		w.progress = append(w.progress, string(msg))
 		w.progressAt = w.opts.Now()
 		return m, listenProgress(w.progressCh)

@@ -812,3 +812,27 @@ func TestAtASmallTerminalNothingIsAppliedUnseenAndTheSecretStaysOnScreen(t *test
 	}
 	d.expectText(p.reveal[0].value, "will not be shown again")
 }
+
+// TestTheLeaveDialogKnowsWhenTheChangesAreStored: during the final
+// reboot the changes are in permanent memory; leaving then must not warn
+// that they are lost.
+func TestTheLeaveDialogKnowsWhenTheChangesAreStored(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 80, 24)
+	d.connect()
+	w, m := d.m.w, d.m
+	w.unsaved = true
+	m.quit = newMenu(menuItem{id: "stay", label: "Stay and continue"}, menuItem{id: "leave", label: "Leave now"})
+	w.busy = "storing, rebooting and verifying"
+	m.Update(progressMsg("storing the configuration in permanent memory"))
+	if v := m.quitView(80); !strings.Contains(v, "Changes not stored to permanent memory are lost") {
+		t.Fatalf("before the store the leave dialog does not warn:\n%s", v)
+	}
+	m.Update(progressMsg(steps.ProgressStored))
+	m.Update(progressMsg("rebooting the camera (this takes a while on a real camera)"))
+	v := m.quitView(80)
+	if strings.Contains(v, "Changes not stored") || !strings.Contains(v, "mxwizard is busy") {
+		t.Fatalf("after the store the leave dialog says:\n%s", v)
+	}
+	w.busy = ""
+}
