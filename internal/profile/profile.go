@@ -285,6 +285,27 @@ func Default() *Profile {
 	}
 }
 
+// WithoutLiterals is a copy of p in which every secret reference that is not
+// "generate", "env:NAME" or "file:PATH" is emptied: what may be written
+// where secrets never go (a state file), whatever the profile held.
+func (p *Profile) WithoutLiterals() *Profile {
+	c := *p
+	clean := func(r *SecretRef) {
+		if r.Validate("") != nil {
+			*r = ""
+		}
+	}
+	clean(&c.Admin.Password)
+	clean(&c.RecordingKey)
+	clean(&c.MxMessage.Key)
+	clean(&c.Dot1X.Password)
+	c.Users = append([]User(nil), p.Users...)
+	for i := range c.Users {
+		clean(&c.Users[i].Password)
+	}
+	return &c
+}
+
 // Validate checks the profile's own consistency (the camera's limits are
 // checked again by the steps).
 func (p *Profile) Validate() error {

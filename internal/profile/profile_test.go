@@ -135,3 +135,20 @@ func TestAbsurdProfilesAreRefusedQuickly(t *testing.T) {
 		t.Fatalf("Load of an oversized file: %v", err)
 	}
 }
+
+func TestWithoutLiteralsKeepsReferencesAndDropsAnyValue(t *testing.T) {
+	p := Default()
+	p.Admin.Password = "Sup3r-Secret-Literal"
+	p.RecordingKey = "env:MXWIZARD_RECORDING_KEY"
+	p.Users = []User{{Name: "anna", Group: "operators", Password: "file:/run/anna.pw"}, {Name: "ben", Group: "viewers", Password: "hunter2hunter2"}}
+	c := p.WithoutLiterals()
+	if c.Admin.Password != "" || c.Users[1].Password != "" {
+		t.Error("a literal secret survived")
+	}
+	if c.RecordingKey != "env:MXWIZARD_RECORDING_KEY" || c.Users[0].Password != "file:/run/anna.pw" || c.Users[0].Name != "anna" {
+		t.Errorf("references or answers were lost: %+v", c.Users)
+	}
+	if p.Users[1].Password != "hunter2hunter2" {
+		t.Error("the original profile was changed")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mxwizard/mxwizard/internal/atomicfile"
+	"github.com/mxwizard/mxwizard/internal/profile"
 	"github.com/mxwizard/mxwizard/internal/report"
 )
 
@@ -34,6 +35,11 @@ type State struct {
 	// PortOffset maps the camera's configured ports to reachable ones.
 	PortOffset      int  `json:"port_offset"`
 	PortOffsetKnown bool `json:"port_offset_known"`
+	// Answers are the run's answers (users, rules, manual steps,
+	// checklists), so that a resumed wizard asks nothing twice. Secrets are
+	// never among them: the profile holds references only ("generate",
+	// "env:NAME", "file:PATH"), and any other value is dropped.
+	Answers *profile.Profile `json:"answers,omitempty"`
 }
 
 // SaveState writes the state file atomically.
@@ -43,6 +49,7 @@ func (s *Session) SaveState() error {
 		User: s.engine.Client.User(), SecretsFile: filepath.Base(s.files.Secrets), Updated: time.Now().UTC(), Steps: s.results, Finished: s.finished,
 		PendingReboot: s.engine.PendingReboot(), AddressAfterReboot: s.rebootTo,
 		PortOffset: s.engine.PortOffset, PortOffsetKnown: s.engine.KnownPortOffset,
+		Answers: s.opts.Profile.WithoutLiterals(),
 	}
 	return WriteState(s.opts.OutDir, st)
 }

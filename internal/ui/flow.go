@@ -454,6 +454,10 @@ func (w *wizard) takeResume(found resumeLookupMsg) {
 	if state.User != "" {
 		w.user = state.User
 	}
+	if state.Answers != nil {
+		// The answers given before the interruption: nothing is asked twice.
+		*w.prof = *state.Answers
+	}
 }
 
 // startAfresh starts a new session beside the interrupted one found.

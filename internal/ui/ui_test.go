@@ -437,6 +437,15 @@ func TestResumeOffersTheInterruptedSessionAndContinuesThere(t *testing.T) {
 	d.waitText("Apply these changes")
 	d.key("enter")
 	d.waitText("Now:")
+	// A typed answer of a manual step, recorded.
+	d.gotoStep(19)
+	d.waitText("Which VLAN is the camera on")
+	d.clearField()
+	d.typeText("CCTV VLAN 20")
+	d.key("enter")
+	d.waitText("Record the answer and continue")
+	d.key("enter")
+	d.waitText("Step 20 of 22 ·")
 	d.key("ctrl+c")
 	d.key("2") // leave with unsaved changes: the camera keeps running with them
 
@@ -460,6 +469,10 @@ func TestResumeOffersTheInterruptedSessionAndContinuesThere(t *testing.T) {
 		t.Fatal("step 3 of the earlier session is not taken over")
 	}
 	d2.neverShown(testAdminPassword)
+	// The answers typed before the interruption are still the answers.
+	if got := d2.m.w.prof.Manual["vlan"]; got != "CCTV VLAN 20" {
+		t.Errorf("the resumed wizard lost the typed VLAN answer: %q", got)
+	}
 	dirs, _ := filepath.Glob(filepath.Join(base, "mxwizard-*"))
 	if len(dirs) != 1 {
 		t.Fatalf("want the one directory of the interrupted run, got %v", dirs)
