@@ -3,7 +3,9 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -136,7 +138,80 @@ func (w *wizard) issueOf(err error) connectIssue {
 	case errors.Is(err, backup.ErrWrongPassphrase) && w.resume != nil:
 		return connectIssue{kind: issueWrongPassphrase, text: "This passphrase does not open the interrupted session's secrets file: use the one given then."}
 	}
-	return connectIssue{kind: issueError, text: secret.Redact(err.Error(), w.pw, w.pass)}
+	text := secret.Redact(err.Error(), w.pw, w.pass)
+	switch {
+	case errors.Is(err, camera.ErrUnauthorized):
+		w.failedLogins++
+		if warn := w.lockoutWarning(); warn != "" {
+			text += "\n" + warn
+		}
+	case errors.Is(err, camera.ErrLockedOut):
+		if _, lockout, ok := w.intrusionSettings(); ok {
+			text += fmt.Sprintf("\nThe lock-out mxwizard set in step 8 lasts %s: wait that long, then connect again (with the right password: the secrets file holds it).", spokenDuration(lockout))
+		}
+	}
+	return connectIssue{kind: issueError, text: text}
+}
+
+// intrusionSettings are the camera's intrusion detection threshold and
+// lock-out time as far as this run knows them: set by step 8 in this run
+// (or the run it resumed), or read from the camera while connected.
+func (w *wizard) intrusionSettings() (threshold int, lockout time.Duration, ok bool) {
+	if w.sess != nil {
+		snap := w.sess.Snapshot()
+		if snap != nil && snap.Value(camera.SecIntrusion, camera.KeyIntrEnable) == "1" {
+			t, err1 := strconv.Atoi(snap.Value(camera.SecIntrusion, camera.KeyIntrThreshold))
+			l, err2 := strconv.Atoi(snap.Value(camera.SecIntrusion, camera.KeyIntrLockoutTime))
+			if err1 == nil && err2 == nil && t > 0 {
+				return t, time.Duration(l) * time.Second, true
+			}
+		}
+	}
+	for i, st := range w.all {
+		if st.Info().ID == "intrusion-detection" && w.outcomes[i].applied && w.prof.Intrusion.Threshold > 0 {
+			return w.prof.Intrusion.Threshold, w.prof.Intrusion.Lockout, true
+		}
+	}
+	return 0, 0, false
+}
+
+// lockoutWarning is said before a login that could reach the camera's
+// intrusion threshold ("" when it is not known or far away).
+func (w *wizard) lockoutWarning() string {
+	threshold, lockout, ok := w.intrusionSettings()
+	if !ok || w.failedLogins == 0 || w.failedLogins+1 < threshold-1 {
+		return ""
+	}
+	left := threshold - w.failedLogins
+	if left <= 1 {
+		return fmt.Sprintf("Careful: %s so far; the camera blocks this computer at %d (step 8). The next wrong password locks mxwizard out for %s: take the password from the secrets file (mxwizard backup decrypt) before trying again.", failedLoginsText(w.failedLogins), threshold, spokenDuration(lockout))
+	}
+	return fmt.Sprintf("Careful: %s so far; the camera blocks this computer for %s after %d (step 8): %d more wrong passwords and it does.", failedLoginsText(w.failedLogins), spokenDuration(lockout), threshold, left)
+}
+
+func failedLoginsText(n int) string {
+	if n == 1 {
+		return "1 failed login"
+	}
+	return strconv.Itoa(n) + " failed logins"
+}
+
+// spokenDuration is a duration as a person says it: "10 minutes", "1 hour",
+// "90 seconds".
+func spokenDuration(d time.Duration) string {
+	unit := func(n int64, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.FormatInt(n, 10) + " " + one + "s"
+	}
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return unit(int64(d/time.Hour), "hour")
+	case d >= time.Minute && d%time.Minute == 0:
+		return unit(int64(d/time.Minute), "minute")
+	}
+	return unit(int64(d.Round(time.Second)/time.Second), "second")
 }
 
 // showIssue shows the page an issue needs (the full-screen face).

@@ -849,3 +849,33 @@ func TestTheLeaveDialogKnowsWhenTheChangesAreStored(t *testing.T) {
 	}
 	w.busy = ""
 }
+
+// TestLockOutWordsSayWhenAndForHowLong: once step 8 set a threshold of 3
+// and a lock-out of 10 minutes, a refused login says how close the next
+// one comes to the lock-out, and the lock-out itself says how long it
+// lasts.
+func TestLockOutWordsSayWhenAndForHowLong(t *testing.T) {
+	w := newWizard(context.Background(), testOptions(t, "https://10.0.0.5"))
+	for i, st := range w.all {
+		if st.Info().ID == "intrusion-detection" {
+			w.outcomes[i].applied = true
+		}
+	}
+	w.prof.Intrusion.Threshold, w.prof.Intrusion.Lockout = 3, 10*time.Minute
+	refused := &camera.Error{Camera: "https://10.0.0.5", Op: "login", Kind: camera.ErrUnauthorized}
+	first := w.issueOf(refused).text
+	if !strings.Contains(first, "Careful: 1 failed login so far; the camera blocks this computer for 10 minutes after 3 (step 8): 2 more wrong passwords and it does.") {
+		t.Errorf("first refusal: %s", first)
+	}
+	second := w.issueOf(refused).text
+	if !strings.Contains(second, "The next wrong password locks mxwizard out for 10 minutes") {
+		t.Errorf("second refusal: %s", second)
+	}
+	locked := w.issueOf(&camera.Error{Camera: "https://10.0.0.5", Op: "login", Kind: camera.ErrLockedOut}).text
+	if !strings.Contains(locked, "The lock-out mxwizard set in step 8 lasts 10 minutes") {
+		t.Errorf("lock-out: %s", locked)
+	}
+	if got := spokenDuration(90 * time.Second); got != "90 seconds" {
+		t.Errorf("90 s said as %q", got)
+	}
+}

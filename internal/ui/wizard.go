@@ -116,6 +116,7 @@ type wizard struct {
 	pw            secret.Secret
 	plainOK       bool
 	identity      camera.Identity
+	failedLogins  int // logins the camera refused in this run: counted towards its intrusion threshold
 
 	// a camera hardened before: the installer's choice, and whether new
 	// secrets were asked for
