@@ -319,14 +319,48 @@ func (f *lineFace) camera() error {
 		}
 	}
 	f.overview()
-	for i := w.current; i < len(w.all); {
-		next, err := f.step(i)
-		if err != nil {
+	for {
+		for i := w.current; i < len(w.all); {
+			next, err := f.step(i)
+			if err != nil {
+				return err
+			}
+			i = max(next, 0)
+		}
+		if err := f.finish(); !errors.Is(err, errBackToSteps) {
 			return err
 		}
-		i = max(next, 0)
 	}
-	return f.finish()
+}
+
+// errBackToSteps sends the line face from the finish back to the steps
+// (a reconnect found steps the camera lost).
+var errBackToSteps = errors.New("back to the steps")
+
+// offerReconnect offers a reconnect when err is what a camera that lost
+// power gives; again reports whether it reconnected (the steps to do
+// again are then in w.current and the notice).
+func (f *lineFace) offerReconnect(err error) (again bool, _ error) {
+	w := f.w
+	if !canReconnect(err) {
+		return false, nil
+	}
+	f.say(reconnectItem.hint)
+	yes, aerr := f.confirm("Reconnect now?", true)
+	if aerr != nil || !yes {
+		return false, aerr
+	}
+	f.say("Reconnecting ...")
+	msg := wait(f, func() reconnectedMsg { return reconnect(w.ctx, w.sess) })
+	if msg.err != nil {
+		f.say("Reconnecting failed: " + secret.Redact(msg.err.Error(), w.pw, w.pass))
+		return false, nil
+	}
+	w.takeReconnect(msg)
+	f.say(w.notice)
+	w.notice = ""
+	f.overview()
+	return true, nil
 }
 
 // sitePlan shows the next camera's whole plan and applies it on one
@@ -687,6 +721,9 @@ func (f *lineFace) step(i int) (int, error) {
 				}
 				w.view = msg.view
 				f.say("Applying failed: nothing more was written.", secret.Redact(msg.err.Error(), w.pw, w.pass))
+				if again, err := f.offerReconnect(msg.err); err != nil || again {
+					return w.current, err
+				}
 				continue
 			}
 			if !p.takeApplied(msg) {
@@ -895,6 +932,12 @@ func (f *lineFace) finish() error {
 				return w.ctx.Err()
 			}
 			f.say("Finishing stopped: " + secret.Redact(msg.err.Error(), w.pw, w.pass))
+			if again, err := f.offerReconnect(msg.err); err != nil || again {
+				if err != nil {
+					return err
+				}
+				return errBackToSteps
+			}
 			continue
 		}
 		break

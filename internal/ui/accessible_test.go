@@ -450,3 +450,36 @@ func TestLineFaceHardensTheNextCameraOfTheSite(t *testing.T) {
 		t.Errorf("its secrets file: %v", err)
 	}
 }
+
+// TestLineFaceReconnectsAfterAPowerCut: the line face offers the same
+// reconnect when the camera lost power after step 3, and goes back to it.
+func TestLineFaceReconnectsAfterAPowerCut(t *testing.T) {
+	t.Parallel()
+	cam, _, secure := camsimtest.New(t)
+	opts := testOptions(t, secure.URL)
+	cut, back := false, false
+	_, u, err := runLineFace(t, context.Background(), opts, enterForEverything(120, func(prompt, said string) (string, bool) {
+		switch {
+		case strings.Contains(said, "Step 9: what now?") && !cut:
+			cut = true
+			cam.Reboot() // the power cut, after steps 1 to 8
+			_ = cam.WaitReady(context.Background())
+			return "1", true
+		case strings.HasPrefix(prompt, "Reconnect now?"):
+			return "yes", true
+		case strings.Contains(said, "The camera lost what") && !back:
+			back = true
+			return stopTyping, true
+		}
+		return "", false
+	}))
+	if err != nil && !errors.Is(err, io.EOF) && !strings.Contains(err.Error(), "closed") {
+		t.Logf("the face ended with: %v", err)
+	}
+	out := u.output()
+	for _, want := range []string{"Reconnect now?", "Reconnected with the password given at the start", "The camera lost what steps 3"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out[max(0, len(out)-3000):])
+		}
+	}
+}

@@ -132,13 +132,26 @@ func (p *finishPage) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			p.err = msg.err
 			p.phase = finishFailed
-			p.m = newMenu(
+			items := []menuItem{}
+			if canReconnect(msg.err) {
+				items = append(items, reconnectItem)
+			}
+			items = append(items,
 				menuItem{id: "finish", label: "Try again"},
 				menuItem{id: "step", label: fmt.Sprintf("Back to step %d", len(w.all))},
 			)
+			p.m = newMenu(items...)
 			return nil
 		}
 		return w.show(newSummaryPage(w))
+	case reconnectedMsg:
+		w.stopBusy()
+		if msg.err != nil {
+			p.err = msg.err
+			return nil
+		}
+		w.takeReconnect(msg)
+		return w.show(newOverviewPage(w, 0))
 	case tea.KeyPressMsg:
 		if p.phase == finishRunning {
 			return nil
@@ -159,6 +172,8 @@ func (p *finishPage) update(msg tea.Msg) tea.Cmd {
 				return p.startChecklists()
 			case "step":
 				return w.show(newStepPage(w, len(w.all)-1))
+			case "reconnect":
+				return tea.Batch(w.startBusy("reconnecting to the camera"), reconnectCmd(w.ctx, w.sess))
 			}
 			return nil
 		}

@@ -18,13 +18,15 @@ import (
 // named first and can be redone before going on.
 type overviewPage struct {
 	w       *wizard
+	notice  string // what happened just before (a reconnect)
 	resumed int
 	again   []int // indexes of steps done before that fail now
 	m       *menu
 }
 
 func newOverviewPage(w *wizard, resumed int) *overviewPage {
-	p := &overviewPage{w: w, resumed: resumed}
+	p := &overviewPage{w: w, resumed: resumed, notice: w.notice}
+	w.notice = ""
 	if resumed > 0 {
 		for i := range w.all {
 			if w.outcomes[i].applied && w.finding(i).Status == steps.Fail {
@@ -78,6 +80,9 @@ func (p *overviewPage) view(width, height int) string {
 	if p.resumed > 0 {
 		lead = fmt.Sprintf("Resumed: %s done or skipped in the earlier session. Fresh check of all 22 steps:", plural(p.resumed, "step"))
 	}
+	if p.notice != "" {
+		lead = "Fresh check of all 22 steps, just now:"
+	}
 	warn := ""
 	if len(p.again) > 0 {
 		var nums []string
@@ -97,8 +102,13 @@ func (p *overviewPage) view(width, height int) string {
 	if p.m != nil {
 		inter = p.m.view(st, width)
 	}
+	notice := ""
+	if p.notice != "" {
+		notice = st.Warn.Render(wrap(p.notice, width))
+	}
 	context := stack(
 		st.Title.Render(truncate(camLine, width))+"\n"+st.Subtle.Render(truncate(addr, width)),
+		notice,
 		warn,
 		wrap(lead, width)+"\n"+p.stepList(width),
 		p.counts(),

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -322,4 +324,50 @@ func (p *sitePlanPage) view(width, height int) string {
 func (p *sitePlanPage) help() []key.Binding {
 	h := append(menuHelp(p.w.keys), p.w.keys.PageDown, p.w.keys.Back)
 	return h
+}
+
+// reconnectedMsg is the end of a reconnect after the camera refused the
+// session (power cut, lost changes).
+type reconnectedMsg struct {
+	res  session.Reconnected
+	view sessionView
+	err  error
+}
+
+func reconnect(ctx context.Context, s *session.Session) reconnectedMsg {
+	r, err := s.Reconnect(ctx)
+	return reconnectedMsg{res: r, view: sessionOf(s), err: err}
+}
+
+func reconnectCmd(ctx context.Context, s *session.Session) tea.Cmd {
+	return func() tea.Msg { return reconnect(ctx, s) }
+}
+
+// canReconnect reports whether err is what a camera that lost power (or
+// the changes not stored) gives: a refused login or no answer.
+func canReconnect(err error) bool {
+	return errors.Is(err, camera.ErrUnauthorized) || errors.Is(err, camera.ErrUnreachable)
+}
+
+// reconnectItem is the menu choice a refused session offers.
+var reconnectItem = menuItem{id: "reconnect", label: "Reconnect", hint: "The camera may have lost power and with it the changes not stored: mxwizard tries the passwords it knows (the current one, the one on file, the one given, the factory one) and checks every step again."}
+
+// takeReconnect is the bookkeeping of a reconnect (both faces): the fresh
+// check is the view, the steps the camera lost are to do again, and the
+// notice says so.
+func (w *wizard) takeReconnect(msg reconnectedMsg) {
+	w.view = msg.view
+	w.outcomes = make([]outcome, len(w.all))
+	w.markOutcomes()
+	w.notice = "Reconnected with " + msg.res.With + "; every step was checked again."
+	if len(msg.res.Lost) > 0 {
+		var nums []string
+		for _, n := range msg.res.Lost {
+			nums = append(nums, strconv.Itoa(n))
+		}
+		w.notice += fmt.Sprintf(" The camera lost what %s %s set (not stored yet when it lost power): do %s again.",
+			map[bool]string{true: "step", false: "steps"}[len(nums) == 1], strings.Join(nums, ", "), map[bool]string{true: "it", false: "them"}[len(nums) == 1])
+		w.current = msg.res.Lost[0] - 1
+	}
+	w.unsaved = len(w.view.results) > 0
 }

@@ -183,6 +183,16 @@ func (p *stepPage) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return p.onApplied(msg)
+	case reconnectedMsg:
+		w.stopBusy()
+		if msg.err != nil {
+			p.applyErr = msg.err
+			return nil
+		}
+		w.takeReconnect(msg)
+		// The overview shows the fresh check of every step and goes on
+		// at the first one the camera lost.
+		return w.show(newOverviewPage(w, 0))
 	case formDoneMsg:
 		switch {
 		case p.phase == phaseQuestions && msg.id == p.formID:
@@ -243,6 +253,8 @@ func (p *stepPage) handleKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		case "more":
 			w.root.scroll += max(1, w.root.bodyHeight()/2)
 			return nil, true
+		case "reconnect":
+			return tea.Batch(w.startBusy("reconnecting to the camera"), reconnectCmd(w.ctx, w.sess)), true
 		case "retry":
 			return p.requestPlan(), true
 		case "answers":
@@ -359,11 +371,16 @@ func (p *stepPage) onApplied(msg appliedMsg) tea.Cmd {
 		w.view = msg.view
 		p.applyErr = msg.err
 		p.phase = phaseFailed
-		p.m = newMenu(
+		items := []menuItem{}
+		if canReconnect(msg.err) {
+			items = append(items, reconnectItem)
+		}
+		items = append(items,
 			menuItem{id: "retry", label: "Plan again"},
 			menuItem{id: "skip", label: "Skip this step (give a reason)"},
 			p.prevItem(),
 		)
+		p.m = newMenu(items...)
 		return nil
 	}
 	if !p.takeApplied(msg) {

@@ -879,3 +879,50 @@ func TestLockOutWordsSayWhenAndForHowLong(t *testing.T) {
 		t.Errorf("90 s said as %q", got)
 	}
 }
+
+// TestAfterAPowerCutTheWizardReconnectsAndSaysWhatWasLost: step 3 set a
+// new admin password, not stored; the camera loses power. Step 4 fails;
+// the wizard offers to reconnect, gets in with the password given, checks
+// every step again, and step 3 is to do again (not shown as done).
+func TestAfterAPowerCutTheWizardReconnectsAndSaysWhatWasLost(t *testing.T) {
+	t.Parallel()
+	cam, _, secure := camsimtest.New(t)
+	d := newDriver(t, testOptions(t, secure.URL), 80, 24)
+	d.connect()
+	d.gotoStep(3)
+	d.typeOwnPassword()
+	d.typeText(testAdminPassword)
+	d.key("enter")
+	d.typeText(testAdminPassword)
+	d.key("enter")
+	d.waitText("Apply these changes")
+	d.key("enter")
+	d.waitText("Now:")
+	cam.Reboot() // the power cut
+	if err := cam.WaitReady(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	d.gotoStep(9)
+	for i := 0; i < 5 && !contains(d.screen(), "Apply these changes"); i++ {
+		d.key("enter")
+	}
+	for i := 0; i < 3 && !contains(d.screen(), "› 1. Reconnect"); i++ {
+		d.key("enter") // apply (or plan again after a broken connection)
+		d.waitFor("the step's outcome", func(s string) bool {
+			return contains(s, "Applying failed") || contains(s, "Now:") || contains(s, "Plan:")
+		})
+		if contains(d.screen(), "Applying failed") && !contains(d.screen(), "Reconnect") {
+			d.key("enter") // plan again
+			d.waitText("Plan:")
+		}
+	}
+	d.expectText("› 1. Reconnect", "tries the passwords it knows")
+	d.key("enter")
+	d.waitText("Reconnected with the password given at the start")
+	d.expectText("The camera lost what step 3 set", "enter: continue at step 3", "Fresh check of all 22 steps, just now")
+	if d.m.w.outcomes[2].applied {
+		t.Error("step 3 is still counted as done")
+	}
+	d.key("enter")
+	d.waitText("Step 3 of 22 ·")
+}
