@@ -2,6 +2,7 @@ package steps
 
 import (
 	"net"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -304,5 +305,21 @@ func TestNotificationsSayWhatIsNotDelivered(t *testing.T) {
 		if !found {
 			t.Errorf("%s: the methods question does not say what they need", id)
 		}
+	}
+}
+
+// TestStep11SaysWhenThePortIsNotYetInForce: written but not rebooted, the
+// check says the port is set and in force after the reboot; reached on it,
+// it says it is in force.
+func TestStep11SaysWhenThePortIsNotYetInForce(t *testing.T) {
+	cfg := "SECTION webserver\nHTTPS_ENABLE=1\nHTTPS_PORT=8443\nHTTP_ENABLE=0\nHTTP_PORTS=80\nENDSECTION webserver\n"
+	before, _ := url.Parse("https://10.0.0.5:20443")
+	s := &Snapshot{Config: mustConfig(t, cfg), Base: before, PortOffset: 20000}
+	if f := (webServerPorts{}).Check(s); f.Status != Pass || !strings.Contains(f.Detail, "in force after the reboot") {
+		t.Errorf("before the reboot: %s %s", f.Status, f.Detail)
+	}
+	s.Base, _ = url.Parse("https://10.0.0.5:28443")
+	if f := (webServerPorts{}).Check(s); f.Status != Pass || strings.Contains(f.Detail, "after the reboot") {
+		t.Errorf("after the reboot: %s %s", f.Status, f.Detail)
 	}
 }

@@ -52,7 +52,38 @@ func (webServerPorts) Check(s *Snapshot) Finding {
 	if e := s.Effects; e != nil && e.PortsProbed {
 		return pass("HTTPS only, on port %s; the ports it left no longer answer", v(camera.KeyHTTPSPort))
 	}
+	if portsPending(s) {
+		// Set, not yet in force: the web server moves at the reboot.
+		return pass("set: HTTPS only, on port %s, in force after the reboot at the end", v(camera.KeyHTTPSPort))
+	}
 	return pass("HTTPS only, on port %s", v(camera.KeyHTTPSPort))
+}
+
+// portsPending reports whether the web server settings differ from what
+// this connection shows is running: the camera is reached on a scheme or
+// port its configuration no longer has (the change waits for a reboot).
+func portsPending(s *Snapshot) bool {
+	if s.Base == nil {
+		return false
+	}
+	v := func(k string) string { return s.Value(camera.SecWebServer, k) }
+	reached := camera.PortOf(s.Base) - s.PortOffset
+	switch s.Base.Scheme {
+	case "https":
+		return v(camera.KeyHTTPSEnable) != "1" || v(camera.KeyHTTPSPort) != strconv.Itoa(reached)
+	case "http":
+		return v(camera.KeyHTTPEnable) != "1" || !containsPort(splitList(v(camera.KeyHTTPPorts)), strconv.Itoa(reached))
+	}
+	return false
+}
+
+func containsPort(ports []string, p string) bool {
+	for _, x := range ports {
+		if x == p {
+			return true
+		}
+	}
+	return false
 }
 
 func (w webServerPorts) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error) {
@@ -107,7 +138,16 @@ func (w webServerPorts) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan
 	pl.setDiffering(s, camera.SecWebServer, want...)
 	if len(pl.Params) > 0 {
 		pl.NeedsReboot = true
-		pl.Notes = append(pl.Notes, fmt.Sprintf("after the reboot the camera answers on https://%s:%d only", s.Base.Hostname(), ws.HTTPSPort+s.PortOffset))
+		note := fmt.Sprintf("after the reboot the camera answers on https://%s:%d only", s.Base.Hostname(), ws.HTTPSPort+s.PortOffset)
+		if ws.HTTP {
+			note = fmt.Sprintf("after the reboot the camera answers on https://%s:%d and http://%s:%d", s.Base.Hostname(), ws.HTTPSPort+s.PortOffset, s.Base.Hostname(), ws.HTTPPort+s.PortOffset)
+		}
+		if s.PortOffset != 0 {
+			// The simulated camera, or a port forwarding: the port reached
+			// is not the camera's own.
+			note += fmt.Sprintf(" (the camera's own port %d: the address reached shifts every port, as a port forwarding or the simulated camera does)", ws.HTTPSPort)
+		}
+		pl.Notes = append(pl.Notes, note)
 	}
 	return pl, nil
 }
