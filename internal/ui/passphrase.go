@@ -33,7 +33,9 @@ func (p *passphrasePage) stage() string { return "Backup passphrase" }
 func (p *passphrasePage) init() tea.Cmd {
 	fields := []huh.Field{
 		huh.NewInput().Title("Backup passphrase").EchoMode(huh.EchoModePassword).Accessor(&p.one).
-			Description(p.w.fieldText("At least 12 characters. Keep it apart from the laptop: it opens the backup and every password of this camera.")),
+			Description(p.w.fieldText("At least 12 characters. Keep it apart from the laptop: it opens the backup and every password of this camera.")).
+			// Judged when the field is left, not after the second entry.
+			Validate(func(v string) error { return backup.CheckPassphrase(secret.New(v)) }),
 	}
 	if p.resume {
 		fields[0] = huh.NewInput().Title("Backup passphrase of the earlier session").EchoMode(huh.EchoModePassword).Accessor(&p.one)

@@ -210,9 +210,12 @@ func TestPassphraseIsAskedTwiceAndMustBeLongEnough(t *testing.T) {
 	d.expectText("before it sets any new password or key (write-ahead)")
 	d.typeText("short")
 	d.key("enter")
-	d.typeText("short")
-	d.key("enter")
+	// Said at the first field, before the second is asked.
 	d.waitText("too short")
+	if !focused(d.screen(), "Backup passphrase") || focused(d.screen(), "The same passphrase again") {
+		t.Fatal("a too short passphrase moved on to the second field")
+	}
+	d.clearField()
 	d.typeText(testPassphrase)
 	d.key("enter")
 	d.typeText(testPassphrase + "x")
