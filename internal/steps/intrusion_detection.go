@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mxwizard/mxwizard/internal/camera"
@@ -66,6 +67,17 @@ func (d intrusionDetection) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*
 		setting{camera.KeyIntrNotify, joinSorted(in.Notify)},
 		setting{camera.KeyIntrLockout, "1"},
 		setting{camera.KeyIntrEnable, "1"})
+	// What was asked and already holds is said, not silently left out.
+	var kept []string
+	if s.Value(camera.SecIntrusion, camera.KeyIntrWindow) == strconv.Itoa(int(in.Window/time.Second)) {
+		kept = append(kept, "counts failed logins over "+ShortDuration(in.Window))
+	}
+	if s.Value(camera.SecIntrusion, camera.KeyIntrLockoutTime) == strconv.Itoa(int(in.Lockout/time.Second)) {
+		kept = append(kept, "blocks for "+ShortDuration(in.Lockout))
+	}
+	if len(kept) > 0 {
+		pl.Notes = append(pl.Notes, "the camera already "+strings.Join(kept, " and ")+": unchanged")
+	}
 	if n := deliveryNote(in.Notify); n != "" {
 		pl.Notes = append(pl.Notes, n)
 	}

@@ -3,6 +3,7 @@ package steps
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Notification methods that reach somebody only through a delivery
@@ -53,6 +54,19 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// ShortDuration is a duration as typed in a question: "10m", "1h30m",
+// "45s" (Go's "10m0s" without the trailing zero units).
+func ShortDuration(d time.Duration) string {
+	out := d.String()
+	if strings.HasSuffix(out, "m0s") {
+		out = strings.TrimSuffix(out, "0s")
+	}
+	if strings.HasSuffix(out, "h0m") {
+		out = strings.TrimSuffix(out, "0m")
+	}
+	return out
 }
 
 func orNone(s string) string {

@@ -206,7 +206,7 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 				},
 			},
 			{
-				ID: "intr_lockout", Kind: AskText, Default: p.Intrusion.Lockout.String(),
+				ID: "intr_lockout", Kind: AskText, Default: ShortDuration(p.Intrusion.Lockout),
 				Prompt: "Block for how long? (e.g. 10m)",
 				Set: func(p *profile.Profile, v string) error {
 					d, err := time.ParseDuration(strings.TrimSpace(v))

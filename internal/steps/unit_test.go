@@ -323,3 +323,19 @@ func TestStep11SaysWhenThePortIsNotYetInForce(t *testing.T) {
 		t.Errorf("after the reboot: %s %s", f.Status, f.Detail)
 	}
 }
+
+func TestStep8SaysTheLockOutItLeavesUnchanged(t *testing.T) {
+	cfg := "SECTION intrusion\nENABLE=0\nTHRESHOLD=10\nWINDOW=60\nLOCKOUT=0\nLOCKOUT_TIME=600\nNOTIFY=\nENDSECTION intrusion\n"
+	p := profile.Default()
+	p.Intrusion.Threshold, p.Intrusion.Window, p.Intrusion.Lockout, p.Intrusion.Notify = 5, time.Minute, 10*time.Minute, []string{"leds"}
+	pl, err := (intrusionDetection{}).Plan(&Snapshot{Config: mustConfig(t, cfg)}, p, NewSecrets(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(pl.Notes, "; "), "the camera already counts failed logins over 1m and blocks for 10m: unchanged") {
+		t.Errorf("notes %q", pl.Notes)
+	}
+	if got := ShortDuration(90 * time.Minute); got != "1h30m" {
+		t.Errorf("ShortDuration(90m) = %q", got)
+	}
+}
