@@ -267,6 +267,13 @@ func planCameras(ctx context.Context, w io.Writer, site []siteCamera, base *prof
 				worst = exitRefused
 			} else {
 				ps.Changes, ps.Answer, ps.Notes = p.Lines(), p.Answer, p.Notes
+				if p.Certificate != nil && prof.Certificate.Mode != "import" {
+					// --plan writes nothing, so it keeps nothing either.
+					ps.Notes = append(ps.Notes, "this plan's certificate is an example: the run generates its own (or reinstalls the one in the camera's secrets file), and its report names the fingerprint installed")
+				}
+				if len(p.Secrets) > 0 {
+					ps.Notes = append(ps.Notes, "the run generates these secrets anew, or keeps those the camera's secrets file in --out holds (unless --new-secrets)")
+				}
 			}
 			pc.Steps = append(pc.Steps, ps)
 		}

@@ -237,3 +237,29 @@ func TestANameInTheHostsListNamesTheCamera(t *testing.T) {
 		t.Errorf("the certificate names %s %v, want lobby-cam", cert.Subject.CommonName, cert.DNSNames)
 	}
 }
+
+// TestApplyPlanSaysWhatTheRunDecidesItself: --plan writes nothing and so
+// keeps no secret: it says that the run's certificate and secrets are its
+// own, instead of showing a fingerprint as the one to be installed.
+func TestApplyPlanSaysWhatTheRunDecidesItself(t *testing.T) {
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{})
+	dir := t.TempDir()
+	t.Setenv(envPassword, "meinsm")
+	profilePath := filepath.Join(dir, "site.yaml")
+	if err := os.WriteFile(profilePath, exampleProfile(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := string(srv.Cameras()[0].RAMConfig().Bytes())
+	stdout, stderr, code := runCLI(t, "apply", "--profile", profilePath, "--plan", "--accept-new", "--known-cameras", filepath.Join(dir, "known"), srv.URLs()[0].HTTPS)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"this plan's certificate is an example", "the run generates these secrets anew, or keeps those"} {
+		if !strings.Contains(strings.Join(strings.Fields(stdout), " "), want) {
+			t.Errorf("the plan lacks %q:\n%s", want, stdout)
+		}
+	}
+	if after := string(srv.Cameras()[0].RAMConfig().Bytes()); after != before {
+		t.Error("--plan wrote to the camera")
+	}
+}
