@@ -49,7 +49,8 @@ func WriteApply(w io.Writer, cams []ApplyCamera, format string) error {
 			fmt.Fprintf(&b, "  %-8s %2d %s: %s\n", strings.ToUpper(s.Result), s.Step, s.ID, s.Detail)
 		}
 		if r.Error != "" {
-			fmt.Fprintf(&b, "  ERROR: %s\n", r.Error)
+			// Under the camera's address: said once.
+			fmt.Fprintf(&b, "  ERROR: %s\n", strings.TrimPrefix(r.Error, r.Address+": "))
 		}
 		for _, f := range [][2]string{{"backup", r.Backup}, {"secrets", r.Secrets}, {"report", r.Report}} {
 			if f[1] != "" {
