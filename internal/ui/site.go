@@ -104,7 +104,11 @@ func newSearchPage(w *wizard, msg searchMsg) *menuPage {
 	for i, c := range msg.found {
 		items = append(items, menuItem{id: fmt.Sprint(i), label: foundLabel(c)})
 	}
-	items = append(items, menuItem{id: "type", label: "None of these: type the address"})
+	if len(msg.found) == 0 {
+		items = append(items, menuItem{id: "type", label: "Back: type the address"})
+	} else {
+		items = append(items, menuItem{id: "type", label: "None of these: type the address"})
+	}
 	return &menuPage{
 		w: w, stageName: "Search",
 		body: func(width int) string {
