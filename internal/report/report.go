@@ -112,6 +112,7 @@ type HandoverStep struct {
 	After   Finding   `json:"after"`
 	Changes []string  `json:"changes,omitempty"`
 	Answer  string    `json:"answer,omitempty"`
+	ToDo    []string  `json:"to_do,omitempty"`
 	Skipped string    `json:"skipped,omitempty"`
 	At      time.Time `json:"at"`
 }
@@ -164,7 +165,11 @@ func (h *Handover) Verdict() (ok bool, text string) {
 	if len(manual) > 0 {
 		text += fmt.Sprintf(", except %s %s, to be checked by hand", plural(len(manual), "step", "steps"), strings.Join(manual, ", "))
 	}
-	return true, text + "."
+	text += "."
+	if n := len(h.ToDo()); n > 0 {
+		text += fmt.Sprintf(" Still to do by hand: %d %s, listed below.", n, plural(n, "item", "items"))
+	}
+	return true, text
 }
 
 // Title names the camera the report is for: its model and serial (the
@@ -193,6 +198,20 @@ func (h *Handover) facts() [][2]string {
 	}
 }
 
+// ToDo lists what somebody must still do by hand, step by step.
+func (h *Handover) ToDo() []string {
+	var out []string
+	for _, s := range h.Steps {
+		if s.Skipped != "" {
+			continue
+		}
+		for _, t := range s.ToDo {
+			out = append(out, fmt.Sprintf("Step %d (%s): %s", s.Step, s.Title, t))
+		}
+	}
+	return out
+}
+
 // afterText is what a step is after the run, as the report says it.
 func (s HandoverStep) afterText() string {
 	if s.Skipped != "" {
@@ -219,6 +238,12 @@ func (h *Handover) Markdown() []byte {
 	fmt.Fprintf(&b, "| | |\n|---|---|\n")
 	for _, r := range h.facts() {
 		fmt.Fprintf(&b, "| %s | %s |\n", r[0], mdEscape(orDash(r[1])))
+	}
+	if todo := h.ToDo(); len(todo) > 0 {
+		b.WriteString("\n## To do by hand\n\n")
+		for _, t := range todo {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(t))
+		}
 	}
 	b.WriteString("\n## Camera steps\n\n| # | Step | Before | After | Changes |\n|---|---|---|---|---|\n")
 	for _, s := range h.Steps {
@@ -258,7 +283,7 @@ func (h *Handover) HTML() ([]byte, error) {
 		facts = append(facts, [2]string{f[0], orDash(f[1])})
 	}
 	var b strings.Builder
-	err := handoverHTML.Execute(&b, map[string]any{"H": h, "Title": h.Title(), "OK": ok, "Verdict": verdict, "Facts": facts})
+	err := handoverHTML.Execute(&b, map[string]any{"H": h, "Title": h.Title(), "OK": ok, "Verdict": verdict, "Facts": facts, "ToDo": h.ToDo()})
 	if err != nil {
 		return nil, err
 	}
@@ -286,6 +311,7 @@ code{font-size:.9em;overflow-wrap:anywhere}ul{margin:.3em 0 .3em 1.2em;padding:0
 <p class="verdict {{if .OK}}ok{{else}}not{{end}}">{{.Verdict}}</p>
 <h2>The camera</h2>
 <dl class="facts">{{range .Facts}}<dt>{{index . 0}}</dt><dd>{{index . 1}}</dd>{{end}}</dl>
+{{if .ToDo}}<h2>To do by hand</h2><ul>{{range .ToDo}}<li>{{.}}</li>{{end}}</ul>{{end}}
 <h2>Camera steps of the hardening guide</h2>
 {{range .H.Steps}}<div class="step"><h3>{{.Step}}. {{.Title}} <span class="{{status (after .)}}">{{after .}}</span></h3>
 <div class="menu">{{.Menu}}</div>

@@ -153,3 +153,21 @@ func TestTheHandoverReportStartsWithAVerdictAndReadableDates(t *testing.T) {
 		t.Errorf("the Markdown report does not start with the verdict:\n%s", md[:min(len(md), 200)])
 	}
 }
+
+func TestWhatIsLeftToDoByHandIsListed(t *testing.T) {
+	h := &Handover{Serial: "10.8.0.1", Model: "M16B", Steps: []HandoverStep{
+		{Step: 14, Title: "Enable Error Notification", After: Finding{"pass", "errors are reported by email"}, ToDo: []string{"set up and test the camera's e-mail profile"}},
+	}}
+	ok, v := h.Verdict()
+	if !ok || !strings.Contains(v, "Still to do by hand: 1 item, listed below.") {
+		t.Errorf("verdict %q", v)
+	}
+	md := string(h.Markdown())
+	if !strings.Contains(md, "## To do by hand\n\n- Step 14 (Enable Error Notification): set up and test the camera's e-mail profile") {
+		t.Errorf("Markdown:\n%s", md)
+	}
+	html, _ := h.HTML()
+	if !strings.Contains(string(html), "<h2>To do by hand</h2><ul><li>Step 14 (Enable Error Notification): set up and test the camera&#39;s e-mail profile</li>") {
+		t.Errorf("HTML:\n%s", html)
+	}
+}

@@ -512,7 +512,7 @@ func (s *Session) applyStep(ctx context.Context, st steps.Step, plan *steps.Plan
 		return err
 	}
 	s.snap = snap
-	rec.Changes, rec.Answer = plan.Lines(), plan.Answer
+	rec.Changes, rec.Answer, rec.ToDo = plan.Lines(), plan.Answer, plan.ToDo
 	rec.After = report.Finding{Status: string(after.Status), Detail: after.Detail}
 	s.record(rec)
 	return s.SaveState()

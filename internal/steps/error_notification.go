@@ -44,6 +44,7 @@ func (e errorNotification) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*P
 		setting{camera.KeyENDeadTime, strconv.Itoa(en.DeadTime)}, setting{camera.KeyENAfterBoot, after}, setting{camera.KeyENEnable, "1"})
 	if n := deliveryNote(en.Methods); n != "" {
 		pl.Notes = append(pl.Notes, n)
+		pl.ToDo = append(pl.ToDo, deliveryToDo(en.Methods))
 	}
 	return pl, nil
 }

@@ -80,6 +80,7 @@ func (d intrusionDetection) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*
 	}
 	if n := deliveryNote(in.Notify); n != "" {
 		pl.Notes = append(pl.Notes, n)
+		pl.ToDo = append(pl.ToDo, deliveryToDo(in.Notify))
 	}
 	return pl, nil
 }

@@ -39,6 +39,15 @@ func deliveryNote(methods []string) string {
 		strings.Join(need, " and "), strings.Join(need, " and "), plural(len(need), "profile is", "profiles are"), plural(len(need), "it", "them"))
 }
 
+// deliveryToDo is the manual item the methods leave ("" when none).
+func deliveryToDo(methods []string) string {
+	need := needsProfile(methods)
+	if len(need) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("set up and test the camera's %s %s in its web interface: until then these notifications reach nobody", strings.Join(need, " and "), plural(len(need), "profile", "profiles"))
+}
+
 // deliveryDetail is what a check adds to a passing notification setting:
 // the delivery it cannot observe.
 func deliveryDetail(methods string) string {

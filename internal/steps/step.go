@@ -144,6 +144,10 @@ type Plan struct {
 	FactoryReset bool
 	// Answer is what the installer said for a manual step.
 	Answer string
+	// ToDo are what somebody must still do by hand for the step to work
+	// (e.g. set up the e-mail profile a notification needs): the handover
+	// report lists them.
+	ToDo []string
 	// NewPassword is set when the plan changes the password of the account
 	// mxwizard is logged in with: the engine re-authenticates.
 	NewPassword *secret.Secret

@@ -48,6 +48,7 @@ func (f storageFailure) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan
 	}
 	if n := deliveryNote(sf.Notify); n != "" {
 		pl.Notes = append(pl.Notes, n)
+		pl.ToDo = append(pl.ToDo, deliveryToDo(sf.Notify))
 	}
 	return pl, nil
 }

@@ -294,6 +294,9 @@ func TestNotificationsSayWhatIsNotDelivered(t *testing.T) {
 		if !strings.Contains(strings.Join(pl.Notes, " "), "nothing is delivered") {
 			t.Errorf("%s: the plan does not say that nothing is delivered yet: %q", id, pl.Notes)
 		}
+		if len(pl.ToDo) != 1 || !strings.Contains(pl.ToDo[0], "set up and test the camera's") {
+			t.Errorf("%s: no manual item for the report: %q", id, pl.ToDo)
+		}
 	}
 	for _, id := range []string{"intrusion-detection", "error-notification", "storage-failure"} {
 		found := false
