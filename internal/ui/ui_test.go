@@ -460,6 +460,9 @@ func TestResumeOffersTheInterruptedSessionAndContinuesThere(t *testing.T) {
 	d2.key("enter")
 	d2.waitText("An earlier session of this camera did not finish")
 	d2.expectText("Continue at step 4")
+	if strings.Contains(d2.screen(), "…") {
+		t.Errorf("the resume screen cuts a text:\n%s", d2.screen())
+	}
 	d2.key("enter")
 	d2.waitText("passphrase of the earlier session")
 	d2.typeText(testPassphrase)
