@@ -178,6 +178,15 @@ func (e *secretEntry) update(msg tea.Msg) tea.Cmd {
 	if e.phase != entryTyping {
 		return nil
 	}
+	if e.strict && !printableASCII(typedText(msg)) {
+		// Never in the field: the camera takes printable ASCII only, and
+		// the mask then counts exactly the characters typed.
+		e.err = notASCII
+		return nil
+	}
+	if e.err == notASCII && typedText(msg) != "" {
+		e.err = ""
+	}
 	var cmd tea.Cmd
 	e.form, cmd = updateForm(e.form, msg)
 	if v := e.pw.Get(); v != e.last {
@@ -189,6 +198,31 @@ func (e *secretEntry) update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return cmd
+}
+
+// notASCII is said when a character a camera password cannot hold is typed.
+const notASCII = "Printable ASCII only: that character was not taken (no spaces, no accents, no other scripts)."
+
+// typedText is the text a key press or a paste would put into a field.
+func typedText(msg tea.Msg) string {
+	switch m := msg.(type) {
+	case tea.KeyPressMsg:
+		return m.Text
+	case tea.PasteMsg:
+		return m.Content
+	}
+	return ""
+}
+
+// printableASCII reports whether s holds only characters 0x21 to 0x7E
+// (what a camera password may hold); "" is.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7E {
+			return false
+		}
+	}
+	return true
 }
 
 // submit checks the typed entry: both the same, long enough, and for the

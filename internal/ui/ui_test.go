@@ -932,3 +932,26 @@ func TestAfterAPowerCutTheWizardReconnectsAndSaysWhatWasLost(t *testing.T) {
 	d.key("enter")
 	d.waitText("Step 3 of 22 ·")
 }
+
+// TestACharacterTheCameraCannotTakeIsNotTyped: in a password field, a
+// character outside printable ASCII (an accent, a space, another script)
+// never enters the field, so the mask counts the characters typed, and
+// the installer is told why at once.
+func TestACharacterTheCameraCannotTakeIsNotTyped(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 80, 24)
+	d.connect()
+	d.gotoStep(3)
+	d.typeOwnPassword()
+	d.typeText("Pä日 ss") // the accent, the ideogram and the space are not taken
+	d.typeText("é")
+	d.waitText("Printable ASCII only: that character was not taken")
+	e := d.m.page.(*stepPage).entry
+	if got := e.pw.Get(); got != "Pss" {
+		t.Fatalf("the field holds %d characters, want the 3 printable ASCII ones", len([]rune(got)))
+	}
+	d.expectText("> ***")
+	if contains(d.screen(), "> ****") {
+		t.Errorf("the mask shows more characters than were taken:\n%s", d.screen())
+	}
+}
