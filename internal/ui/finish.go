@@ -241,6 +241,9 @@ func (p *finishPage) progressView(width int) string {
 				line += " (" + elapsed(d) + ")"
 			}
 			lines = append(lines, truncate(line, width))
+		case last && p.phase == finishFailed:
+			// The work this line named is what stopped: not done.
+			lines = append(lines, st.Error.Render("✗")+" "+truncate(l, width-2))
 		default:
 			lines = append(lines, st.Pass.Render("✓")+" "+truncate(l, width-2))
 		}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/mxwizard/mxwizard/internal/backup"
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim"
@@ -953,5 +955,22 @@ func TestACharacterTheCameraCannotTakeIsNotTyped(t *testing.T) {
 	d.expectText("> ***")
 	if contains(d.screen(), "> ****") {
 		t.Errorf("the mask shows more characters than were taken:\n%s", d.screen())
+	}
+}
+
+// TestAFinishThatStoppedDoesNotTickWhatFailed: the store was refused: its
+// line is not shown as done.
+func TestAFinishThatStoppedDoesNotTickWhatFailed(t *testing.T) {
+	w := newWizard(context.Background(), testOptions(t, "https://10.0.0.5"))
+	p := newFinishPage(w)
+	p.phase = finishFailed
+	w.progress = []string{"storing the configuration in permanent memory"}
+	v := ansi.Strip(p.progressView(80))
+	if strings.Contains(v, "✓ storing") || !strings.Contains(v, "✗ storing") {
+		t.Errorf("the failed store is shown as:\n%s", v)
+	}
+	w.progress = append([]string{"writing the secrets file"}, w.progress...)
+	if v := ansi.Strip(p.progressView(80)); !strings.Contains(v, "✓ writing the secrets file") {
+		t.Errorf("the work done before is not ticked:\n%s", v)
 	}
 }
