@@ -18,7 +18,7 @@ import (
 type siteCamera struct {
 	Address string
 	Name    string
-	Line    int // line of the hosts list (0 for an argument)
+	Where   string // where it was listed: "line 3", "camera 2 of the list", "" for an argument
 }
 
 // cameraName is what a MOBOTIX camera takes as its name (ethernet/HOSTNAME):
@@ -87,15 +87,15 @@ func readLimited(path string) ([]byte, error) {
 }
 
 func atLine(c siteCamera, err error) error {
-	if c.Line > 0 {
-		return fmt.Errorf("line %d: %w", c.Line, err)
+	if c.Where != "" {
+		return fmt.Errorf("%s: %w", c.Where, err)
 	}
 	return err
 }
 
 func where(c siteCamera) string {
-	if c.Line > 0 {
-		return fmt.Sprintf("line %d", c.Line)
+	if c.Where != "" {
+		return c.Where
 	}
 	return "as an argument"
 }
@@ -117,7 +117,7 @@ func parseHostsList(data []byte) ([]siteCamera, error) {
 		default:
 			return nil, fmt.Errorf("line %d: %d words; a line is ADDRESS [NAME]", i+1, len(fields))
 		}
-		c := siteCamera{Address: fields[0], Line: i + 1}
+		c := siteCamera{Address: fields[0], Where: fmt.Sprintf("line %d", i+1)}
 		if len(fields) == 2 {
 			c.Name = fields[1]
 			if !cameraName.MatchString(c.Name) {
@@ -147,7 +147,7 @@ func parseDiscoverJSON(data []byte) ([]siteCamera, error) {
 		if f.Address == "" {
 			return nil, fmt.Errorf("camera %d of the list has no address", i+1)
 		}
-		out = append(out, siteCamera{Address: f.Address, Line: 0})
+		out = append(out, siteCamera{Address: f.Address, Where: fmt.Sprintf("camera %d of the list", i+1)})
 	}
 	return out, nil
 }

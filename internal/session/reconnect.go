@@ -62,7 +62,7 @@ func (s *Session) Reconnect(ctx context.Context) (Reconnected, error) {
 		}
 	}
 	serial := s.snap.Identity.Serial
-	old := s.engine.Client
+	old, oldPW := s.engine.Client, s.engine.Password
 	var lastErr error
 	for _, addr := range addrs {
 		for i, c := range cands {
@@ -87,7 +87,7 @@ func (s *Session) Reconnect(ctx context.Context) (Reconnected, error) {
 			}
 			if serial != "" && snap.Identity.Serial != serial {
 				client.Close()
-				s.engine.Client, s.engine.Password = old, cands[0].pw
+				s.engine.Client, s.engine.Password = old, oldPW
 				return Reconnected{}, fmt.Errorf("the camera at %s is serial %s, not %s: another camera answers there; check the address", addr, snap.Identity.Serial, serial)
 			}
 			old.Close()
@@ -96,7 +96,7 @@ func (s *Session) Reconnect(ctx context.Context) (Reconnected, error) {
 			return r, s.SaveState()
 		}
 	}
-	s.engine.Client, s.engine.Password = old, cands[0].pw
+	s.engine.Client, s.engine.Password = old, oldPW
 	if errors.Is(lastErr, camera.ErrUnauthorized) {
 		return Reconnected{}, fmt.Errorf("the camera refused every password mxwizard knows for it (the current one, the one on file, the one given, the factory one): %w", s.redact(lastErr))
 	}

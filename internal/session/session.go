@@ -444,8 +444,9 @@ func (s *Session) PlanAll() ([]*steps.Plan, error) {
 // Every secret the plans will set is saved into the secrets file once,
 // before the first write (one scrypt run instead of one per step that sets
 // a secret): each step's own write-ahead then finds its values on file.
-// Until a step has run, the camera still has the value the file keeps
-// among its previous ones (or the factory one).
+// Until a step has run, the camera still has its old value: the one the
+// file keeps among its previous ones, the factory one, or the password the
+// installer logged in with.
 func (s *Session) ApplyAll(ctx context.Context) error {
 	plans, err := s.PlanAll()
 	if err != nil {
@@ -579,7 +580,7 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 	if err := s.Backup(ctx); err != nil {
 		return s.files, s.redact(err)
 	}
-	findings := steps.CheckAll(s.snap)
+	findings := s.Findings()
 	for i, st := range steps.All() {
 		info := st.Info()
 		found := false
@@ -590,9 +591,6 @@ func (s *Session) Finish(ctx context.Context) (Files, error) {
 					after := report.Finding{Status: string(findings[i].Status), Detail: findings[i].Detail}
 					if findings[i].Status == steps.Manual && s.results[j].Answer != "" {
 						after.Detail = "recorded: " + s.results[j].Answer
-					}
-					if f, ok := startedFromFactory(s.results[j], findings[i]); ok {
-						after = f
 					}
 					s.results[j].After = after
 				}

@@ -391,8 +391,8 @@ func (f *lineFace) sitePlan() (done bool, err error) {
 		}
 		f.say("Applying the plan, storing, rebooting and verifying ...")
 		w.unsaved = true
-		res := wait(f, func() siteAppliedMsg { return applyAll(w.ctx, w.sess) })
-		w.recordFinished(res.finishedMsg)
+		res := wait(f, func() finishedMsg { return applyAll(w.ctx, w.sess) })
+		w.recordFinished(res)
 		w.markOutcomes()
 		if res.err != nil {
 			if w.ctx.Err() != nil {
@@ -451,13 +451,8 @@ func (f *lineFace) connect() error {
 // becomes the address offered.
 func (f *lineFace) search() error {
 	w := f.w
-	ranges, ports, err := w.searchTargets()
-	if err != nil {
-		f.say(err.Error())
-		return nil
-	}
 	f.say("Searching without logging in ...")
-	msg := wait(f, func() searchMsg { return searchNetwork(w.ctx, ranges, ports) })
+	msg := wait(f, func() searchMsg { return searchNetwork(w.ctx, w) })
 	page := newSearchPage(w, msg)
 	f.say(page.body(w.width))
 	id, err := f.choose("Which camera?", page.m.items...)

@@ -66,8 +66,8 @@ func (p *connectPage) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+f" {
-			p.address, p.user = strings.TrimSpace(p.address), strings.TrimSpace(p.user)
-			w.user, w.pw = p.user, secret.New(p.pass)
+			// What was typed so far stays for the way back.
+			w.address, w.user, w.pw = strings.TrimSpace(p.address), strings.TrimSpace(p.user), secret.New(p.pass)
 			return w.search()
 		}
 	case formDoneMsg:

@@ -249,6 +249,20 @@ func (d *driver) typeOwnPassword() {
 	d.key("enter")
 }
 
+// applyOwnAdminPassword takes step 3, shown, to applied: the installer's
+// own password typed twice, the plan applied, the result on screen.
+func (d *driver) applyOwnAdminPassword() {
+	d.t.Helper()
+	d.typeOwnPassword()
+	d.typeText(testAdminPassword)
+	d.key("enter")
+	d.typeText(testAdminPassword)
+	d.key("enter")
+	d.waitText("Apply these changes")
+	d.key("enter")
+	d.waitText("Now:")
+}
+
 // clearField empties the focused text field.
 func (d *driver) clearField() {
 	d.t.Helper()

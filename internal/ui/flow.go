@@ -123,7 +123,9 @@ type connectIssue struct {
 	text string // what to say (redacted)
 }
 
-// issueOf decides what a connection error needs.
+// issueOf decides what a connection error needs. A refused login is also
+// counted here (towards the camera's intrusion threshold): call it once
+// per error.
 func (w *wizard) issueOf(err error) connectIssue {
 	var fe *camera.FingerprintError
 	switch {

@@ -49,7 +49,17 @@ func (w *wizard) searchTargets() ([]discover.Range, []int, error) {
 	return nets, w.opts.SearchPorts, nil
 }
 
-func searchNetwork(ctx context.Context, ranges []discover.Range, ports []int) searchMsg {
+// searchNetwork finds what "search this network" covers and searches it
+// (a command: listing the interfaces and probing stay off the UI
+// goroutine; it reads only the wizard's options).
+func searchNetwork(ctx context.Context, w *wizard) searchMsg {
+	ranges, ports, err := w.searchTargets()
+	if err == nil && len(ranges) == 0 {
+		err = errors.New("this computer has no IPv4 network to search: connect it to the cameras' network, or type the address")
+	}
+	if err != nil {
+		return searchMsg{err: err}
+	}
 	msg := searchMsg{}
 	for _, r := range ranges {
 		msg.searched = append(msg.searched, r.Text)
@@ -58,22 +68,11 @@ func searchNetwork(ctx context.Context, ranges []discover.Range, ports []int) se
 	return msg
 }
 
-// search starts a search of the network (both faces say what is searched).
+// search starts a search of the network.
 func (w *wizard) search() tea.Cmd {
-	ranges, ports, err := w.searchTargets()
-	if err != nil {
-		return w.show(newConnectPage(w, err.Error()))
-	}
-	if len(ranges) == 0 {
-		return w.show(newConnectPage(w, "This computer has no IPv4 network to search: connect it to the cameras' network, or type the address. "+discover.FactoryHint+"."))
-	}
-	var names []string
-	for _, r := range ranges {
-		names = append(names, r.Text)
-	}
 	ctx := w.ctx
-	return tea.Batch(w.startBusy("searching "+strings.Join(names, ", ")+" for MOBOTIX cameras, without logging in"),
-		func() tea.Msg { return searchNetwork(ctx, ranges, ports) })
+	return tea.Batch(w.startBusy("searching this computer's networks for MOBOTIX cameras, without logging in"),
+		func() tea.Msg { return searchNetwork(ctx, w) })
 }
 
 // foundLabel is one found camera as a choice.
@@ -112,9 +111,14 @@ func newSearchPage(w *wizard, msg searchMsg) *menuPage {
 	return &menuPage{
 		w: w, stageName: "Search",
 		body: func(width int) string {
-			head := fmt.Sprintf("Searched %s without logging in (no password was sent).", strings.Join(msg.searched, ", "))
+			head := "Nothing was searched."
+			if len(msg.searched) > 0 {
+				head = fmt.Sprintf("Searched %s without logging in (no password was sent).", strings.Join(msg.searched, ", "))
+			}
 			var parts []string
 			switch {
+			case msg.err != nil && len(msg.searched) == 0:
+				parts = append(parts, st.Error.Render(wrap(msg.err.Error(), width)))
 			case msg.err != nil:
 				parts = append(parts, st.Error.Render(wrap("The search stopped: "+msg.err.Error(), width)))
 			case len(msg.found) == 0:
@@ -174,17 +178,12 @@ func planAllCmd(s *session.Session) tea.Cmd {
 	}
 }
 
-// siteAppliedMsg is a camera of a site hardened with its whole plan.
-type siteAppliedMsg struct {
-	finishedMsg
-}
-
 // applyAll applies a camera's whole plan and finishes the run.
-func applyAll(ctx context.Context, s *session.Session) siteAppliedMsg {
+func applyAll(ctx context.Context, s *session.Session) finishedMsg {
 	if err := s.ApplyAll(ctx); err != nil {
-		return siteAppliedMsg{finishedMsg: finishedMsg{view: sessionOf(s), err: err}}
+		return finishedMsg{view: sessionOf(s), err: err}
 	}
-	return siteAppliedMsg{finishedMsg: finishRun(ctx, s)}
+	return finishRun(ctx, s)
 }
 
 func applyAllCmd(ctx context.Context, s *session.Session) tea.Cmd {
@@ -231,9 +230,9 @@ func (p *sitePlanPage) update(msg tea.Msg) tea.Cmd {
 		w.root.scroll, w.root.sawEnd = 0, false
 		p.m = p.menu()
 		return nil
-	case siteAppliedMsg:
+	case finishedMsg:
 		w.stopBusy()
-		w.recordFinished(msg.finishedMsg)
+		w.recordFinished(msg)
 		w.markOutcomes()
 		if msg.err != nil {
 			p.err = msg.err
@@ -247,10 +246,6 @@ func (p *sitePlanPage) update(msg tea.Msg) tea.Cmd {
 		}
 		if key.Matches(msg, w.keys.Back) {
 			return w.show(newOverviewPage(w, 0))
-		}
-		// The menu changes once the end of the plan has been on screen.
-		if w.root.sawEnd && p.err == nil && p.m.items[0].id != "apply" {
-			p.m = p.menu()
 		}
 		switch p.m.update(msg, w.keys) {
 		case "apply":
