@@ -37,12 +37,14 @@ func printTools(t *testing.T) (chromium, pdftotext, pdfinfo string) {
 	return chromium, pdftotext, pdfinfo
 }
 
-// flat is text without any white space (a PDF breaks lines anywhere) and
+// flat is text without any white space (a PDF breaks lines anywhere),
+// without hyphens (pdftotext joins a word broken after a hyphen at the end
+// of a line and drops the hyphen: "SHA-" and "256" become "SHA256") and
 // with the typographic ligatures a PDF may hold spelled out.
 func flat(s string) string {
 	s = strings.NewReplacer("ﬁ", "fi", "ﬂ", "fl", "ﬀ", "ff", "ﬃ", "ffi", "ﬄ", "ffl").Replace(s)
 	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || r == '\u00ad' {
+		if unicode.IsSpace(r) || r == '\u00ad' || r == '-' {
 			return -1
 		}
 		return r
