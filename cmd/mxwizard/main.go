@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -52,6 +53,20 @@ type silentExit int
 
 func (s silentExit) Error() string { return fmt.Sprintf("exit %d", int(s)) }
 
+// noCommit marks a version of a build that recorded no commit.
+const noCommit = "no commit recorded"
+
+// versionLine is what --version prints: the version, and for a build
+// without a commit how to make one that has it.
+func versionLine() string {
+	v := versionString()
+	if strings.Contains(v, noCommit) {
+		v += "\n(go run and go build -buildvcs=false record none; go build -buildvcs=true in the git checkout does)"
+	}
+	return v
+}
+
+// versionString is the version as reports and the tool field name it.
 func versionString() string {
 	bi, _ := debug.ReadBuildInfo()
 	return describeVersion(version, commit, date, bi)
@@ -60,7 +75,8 @@ func versionString() string {
 // describeVersion is the version line: the release's (set by the release
 // build), else the module version and the commit Go embedded from the git
 // checkout (go build with VCS stamping), marked "modified" when the
-// checkout had changes that were not committed.
+// checkout had changes that were not committed; a build that recorded no
+// commit says so.
 func describeVersion(v, c, d string, bi *debug.BuildInfo) string {
 	modified := false
 	if v == "" {
@@ -98,6 +114,11 @@ func describeVersion(v, c, d string, bi *debug.BuildInfo) string {
 			out += ", built " + d
 		}
 		out += ")"
+	} else if v == "devel" {
+		// go run, and go build with -buildvcs=false (some machines set it
+		// in GOFLAGS), record no commit: say so rather than look like a
+		// version.
+		out += " (" + noCommit + ")"
 	}
 	return out
 }
@@ -109,7 +130,7 @@ func newRootCmd() *cobra.Command {
 		Long: `mxwizard takes an installer through the 22 camera steps of the MOBOTIX
 cyber-security hardening guide, then the video-management and storage
 checklists. Nothing changes on a camera without the plan being shown first.`,
-		Version:       versionString(),
+		Version:       versionLine(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

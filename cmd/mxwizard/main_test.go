@@ -58,7 +58,13 @@ func TestTheVersionNamesTheCommitOfADevelopmentBuild(t *testing.T) {
 	if got, want := describeVersion("1.4.0", "abc", "2026-12-01", bi), "1.4.0 (commit abc, built 2026-12-01)"; got != want {
 		t.Errorf("a release build: %q, want %q", got, want)
 	}
-	if got := describeVersion("", "", "", nil); got != "devel" {
-		t.Errorf("without build information: %q", got)
+	for _, bi := range []*debug.BuildInfo{nil, {Main: debug.Module{Version: "(devel)"}}} {
+		if got, want := describeVersion("", "", "", bi), "devel (no commit recorded)"; got != want {
+			t.Errorf("without a recorded commit: %q, want %q", got, want)
+		}
+	}
+	// go test records no commit either, so --version says how to get one.
+	if v := versionString(); strings.Contains(v, noCommit) && !strings.Contains(versionLine(), "go build -buildvcs=true") {
+		t.Errorf("--version of a build without a commit does not say how to record one: %q", versionLine())
 	}
 }
