@@ -82,3 +82,48 @@ func (st State) Has(id string, number int) bool {
 	}
 	return false
 }
+
+// Commissioning is the folder of a finished earlier run of a camera.
+type Commissioning struct {
+	Dir         string    // the folder that holds the run's files
+	SecretsFile string    // its encrypted secrets file
+	Finished    time.Time // when the run's state was last written
+}
+
+// FindCommissioned looks for the folder of the newest finished run of the
+// camera with this serial that left a secrets file: out itself and the
+// camera folders inside it (out/<serial>/ of apply, out/mxwizard-*/ of
+// the wizard's next camera of a site) when the installer gave --out, else
+// the wizard's folders base/mxwizard-*/ of any address (a camera reset to
+// factory settings answers at another address than the one it was
+// hardened at). It reads only the plain state files; a folder whose state
+// file does not read is passed over (FindInterrupted reports those).
+func FindCommissioned(out, base, serial string) (Commissioning, bool) {
+	if serial == "" {
+		return Commissioning{}, false
+	}
+	var dirs []string
+	if out != "" {
+		dirs = append(dirs, out, filepath.Join(out, SafeName(serial)))
+		more, _ := filepath.Glob(filepath.Join(out, "mxwizard-*"))
+		dirs = append(dirs, more...)
+	} else {
+		dirs, _ = filepath.Glob(filepath.Join(base, "mxwizard-*"))
+	}
+	var found Commissioning
+	ok := false
+	for _, d := range dirs {
+		st, has, err := LoadState(d)
+		if err != nil || !has || !st.Finished || st.Serial != serial {
+			continue
+		}
+		secrets := filepath.Join(d, SafeName(serial)+"-secrets.json.age")
+		if fi, err := os.Stat(secrets); err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if !ok || st.Updated.After(found.Finished) {
+			found, ok = Commissioning{Dir: d, SecretsFile: secrets, Finished: st.Updated}, true
+		}
+	}
+	return found, ok
+}

@@ -3,6 +3,8 @@ package session
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +187,62 @@ func TestResumeOverPlainHTTPNeverOffersThePasswordOnFile(t *testing.T) {
 	okAfter, refusedAfter := logins()
 	if okAfter != okBefore || refusedAfter-refusedBefore > 1 {
 		t.Fatalf("logins during the resume: %d accepted, %d refused; want none accepted and one refused", okAfter-okBefore, refusedAfter-refusedBefore)
+	}
+}
+
+// TestFindCommissionedFindsTheNewestFinishedRunOfTheSerial: the folder of
+// the newest finished run of the serial that left a secrets file, in the
+// wizard's folders of any address without --out, and in --out, its
+// apply folder by serial and its next-camera folders with it; unfinished
+// runs, other serials and runs without a secrets file are passed over.
+func TestFindCommissionedFindsTheNewestFinishedRunOfTheSerial(t *testing.T) {
+	base := t.TempDir()
+	day := time.Date(2026, 11, 3, 14, 5, 0, 0, time.UTC)
+	run := func(dir, serial string, finished bool, secrets bool, updated time.Time) string {
+		t.Helper()
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteState(dir, State{Camera: "https://10.1.2.3", Serial: serial, Finished: finished, Updated: updated}); err != nil {
+			t.Fatal(err)
+		}
+		if secrets {
+			if err := os.WriteFile(filepath.Join(dir, SafeName(serial)+"-secrets.json.age"), []byte("age"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	older := run(filepath.Join(base, "mxwizard-10.1.2.3-2026-11-03"), "10.8.0.123", true, true, day)
+	newer := run(filepath.Join(base, "mxwizard-192.168.1.20-2026-11-10"), "10.8.0.123", true, true, day.AddDate(0, 0, 7))
+	run(filepath.Join(base, "mxwizard-192.168.1.20-2026-11-20"), "10.8.0.123", false, true, day.AddDate(0, 0, 17)) // interrupted
+	run(filepath.Join(base, "mxwizard-192.168.1.21-2026-11-21"), "10.8.0.124", true, true, day.AddDate(0, 0, 18))  // another camera
+	run(filepath.Join(base, "mxwizard-192.168.1.20-2026-11-22"), "10.8.0.123", true, false, day.AddDate(0, 0, 19)) // no secrets file
+	if err := os.WriteFile(filepath.Join(base, "mxwizard-notes.txt"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := FindCommissioned("", base, "10.8.0.123")
+	if !ok || got.Dir != newer || !got.Finished.Equal(day.AddDate(0, 0, 7)) || got.SecretsFile != filepath.Join(newer, "10.8.0.123-secrets.json.age") {
+		t.Fatalf("without --out: %+v %v, want %s (not %s)", got, ok, newer, older)
+	}
+	if _, ok := FindCommissioned("", base, "10.8.0.125"); ok {
+		t.Fatal("a camera never hardened was found")
+	}
+	if _, ok := FindCommissioned("", base, ""); ok {
+		t.Fatal("a camera without a serial was found")
+	}
+
+	site := t.TempDir()
+	bySerial := run(filepath.Join(site, "10.8.0.123"), "10.8.0.123", true, true, day)
+	if got, ok := FindCommissioned(site, base, "10.8.0.123"); !ok || got.Dir != bySerial {
+		t.Fatalf("--out of an apply run: %+v %v, want %s (the base folder is not searched with --out)", got, ok, bySerial)
+	}
+	next := run(filepath.Join(site, "mxwizard-192.168.1.30-2026-11-12"), "10.8.0.130", true, true, day)
+	if got, ok := FindCommissioned(site, base, "10.8.0.130"); !ok || got.Dir != next {
+		t.Fatalf("--out with the next camera of a site: %+v %v, want %s", got, ok, next)
+	}
+	own := run(t.TempDir(), "10.8.0.123", true, true, day)
+	if got, ok := FindCommissioned(own, base, "10.8.0.123"); !ok || got.Dir != own {
+		t.Fatalf("--out of the camera's own run: %+v %v, want %s", got, ok, own)
 	}
 }

@@ -471,7 +471,7 @@ func (f *lineFace) search() error {
 // again.
 func (f *lineFace) open() (ok bool, err error) {
 	w := f.w
-	w.resume = nil
+	w.resume, w.earlier, w.afresh = nil, nil, false
 	if !w.sameAnswers {
 		w.pass = secret.Secret{} // the next camera of a site keeps the site's passphrase
 	}
@@ -503,7 +503,7 @@ func (f *lineFace) open() (ok bool, err error) {
 		f.say("Connecting to " + w.address + " ...")
 		msg := probe(w.ctx, w.cameraOptions())
 		if msg.err == nil {
-			w.identity = msg.identity
+			w.probed(msg.identity)
 			break
 		}
 		if retry, err := f.resolve(w.issueOf(msg.err)); err != nil || !retry {
@@ -628,6 +628,12 @@ func (f *lineFace) passphrase() error {
 	if w.resume != nil {
 		f.say("Enter the backup passphrase of the interrupted session: it opens its encrypted secrets file.")
 		v, err := f.askPassword("Backup passphrase")
+		w.pass = secret.New(v)
+		return err
+	}
+	if w.earlier != nil {
+		f.say(w.earlierText())
+		v, err := f.askPassword("Backup passphrase of the earlier run")
 		w.pass = secret.New(v)
 		return err
 	}

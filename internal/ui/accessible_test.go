@@ -483,3 +483,41 @@ func TestLineFaceReconnectsAfterAPowerCut(t *testing.T) {
 		}
 	}
 }
+
+// TestLineFaceFindsTheEarlierRunWithoutOut: the same search through the
+// line face: the earlier run's passphrase is asked for once, by name, and
+// the camera is recognised from that run's folder.
+func TestLineFaceFindsTheEarlierRunWithoutOut(t *testing.T) {
+	t.Parallel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	opts := testOptions(t, "")
+	base := t.TempDir()
+	earlier := filepath.Join(base, "mxwizard-10.0.0.99-2026-11-03")
+	opts.OutDir = earlier
+	commissionAndReset(t, srv, opts)
+	opts.OutDir, opts.BaseDir, opts.NoResume = "", base, false
+	opts.Address = srv.URLs()[0].HTTPS
+	var prompts []string
+	res, u, err := runLineFace(t, context.Background(), opts, enterForEverything(40, func(p, said string) (string, bool) {
+		prompts = append(prompts, p)
+		if strings.Contains(said, "What now?") {
+			return "1", true // restore
+		}
+		return "", false
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := u.output()
+	if !res.Finished || !strings.Contains(out, "was hardened before from this computer") || !strings.Contains(out, "No step fails.") {
+		t.Fatalf("found the earlier run and restored (%+v):\n%s", res, out[max(0, len(out)-2500):])
+	}
+	for _, p := range prompts {
+		if strings.HasPrefix(p, "The same passphrase again") {
+			t.Fatalf("the passphrase of the earlier run was asked twice: %q", prompts)
+		}
+	}
+	if res.OutDir != earlier {
+		t.Fatalf("the files went to %s, not to the earlier run's folder %s", res.OutDir, earlier)
+	}
+}

@@ -26,7 +26,7 @@ import (
 
 // afterConnect runs when the connect form is submitted.
 func (w *wizard) afterConnect() tea.Cmd {
-	w.resume = nil
+	w.resume, w.earlier, w.afresh = nil, nil, false
 	if !w.sameAnswers {
 		w.pass = secret.Secret{} // the next camera of a site keeps the site's passphrase
 	}
@@ -95,7 +95,7 @@ func (w *wizard) onProbe(msg probeMsg) tea.Cmd {
 	if is := w.issueOf(msg.err); is.kind != issueNone {
 		return w.showIssue(is)
 	}
-	w.identity = msg.identity
+	w.probed(msg.identity)
 	if !w.pass.IsZero() {
 		return w.open()
 	}
@@ -110,7 +110,7 @@ const (
 	issueNewCertificate                      // first contact: accept or reject the fingerprint
 	issueChangedCertificate                  // refused: both fingerprints are shown
 	issuePlainHTTP                           // the camera asks for Basic over plain HTTP: consent
-	issueWrongPassphrase                     // resume: the passphrase does not open the secrets file
+	issueWrongPassphrase                     // resume or an earlier run: the passphrase does not open its secrets file
 	issueError                               // anything else: said on the connect screen
 )
 
@@ -139,6 +139,8 @@ func (w *wizard) issueOf(err error) connectIssue {
 		return connectIssue{kind: issuePlainHTTP, text: "The camera asks for the password in plain text (Basic authentication) over this HTTP connection."}
 	case errors.Is(err, backup.ErrWrongPassphrase) && w.resume != nil:
 		return connectIssue{kind: issueWrongPassphrase, text: "This passphrase does not open the interrupted session's secrets file: use the one given then."}
+	case errors.Is(err, backup.ErrWrongPassphrase) && w.earlier != nil:
+		return connectIssue{kind: issueWrongPassphrase, text: "This passphrase does not open the secrets file of the earlier run: use the one given then."}
 	}
 	text := secret.Redact(err.Error(), w.pw, w.pass)
 	switch {
@@ -537,9 +539,31 @@ func (w *wizard) takeResume(found resumeLookupMsg) {
 	}
 }
 
+// probed takes the identity a probe read (both faces). Unless an
+// interrupted run is continued or the installer chose to start beside one,
+// it looks for a finished earlier run of this camera (by its serial, so
+// also at another address) and goes on in that run's folder: its secrets
+// file keeps the camera's passwords and keys, and a camera reset since is
+// recognised (without --out each run would get a new folder and find
+// nothing).
+func (w *wizard) probed(id camera.Identity) {
+	w.identity = id
+	w.earlier = nil
+	if w.resume != nil || w.afresh {
+		return
+	}
+	out, base := w.opts.OutDir, w.opts.BaseDir
+	if w.sameAnswers && w.siteDir != "" {
+		out = w.siteDir
+	}
+	if c, ok := session.FindCommissioned(out, base, id.Serial); ok {
+		w.earlier, w.outDir = &c, c.Dir
+	}
+}
+
 // startAfresh starts a new session beside the interrupted one found.
 func (w *wizard) startAfresh(found resumeLookupMsg) {
-	w.resume = nil
+	w.resume, w.afresh = nil, true
 	w.outDir = w.newOutDir()
 	if w.outDir == found.Dir {
 		// Never overwrite the earlier secrets file.

@@ -37,9 +37,12 @@ func (p *passphrasePage) init() tea.Cmd {
 			// Judged when the field is left, not after the second entry.
 			Validate(func(v string) error { return backup.CheckPassphrase(secret.New(v)) }),
 	}
-	if p.resume {
+	switch {
+	case p.w.earlier != nil:
+		fields[0] = huh.NewInput().Title("Backup passphrase of the earlier run").EchoMode(huh.EchoModePassword).Accessor(&p.one)
+	case p.resume:
 		fields[0] = huh.NewInput().Title("Backup passphrase of the earlier session").EchoMode(huh.EchoModePassword).Accessor(&p.one)
-	} else {
+	default:
 		fields = append(fields, huh.NewInput().Title("The same passphrase again").EchoMode(huh.EchoModePassword).Accessor(&p.two))
 	}
 	p.formW = p.w.formWidth()
@@ -90,7 +93,7 @@ func (p *passphrasePage) update(msg tea.Msg) tea.Cmd {
 }
 
 func (p *passphrasePage) check(pass secret.Secret) error {
-	if p.resume {
+	if p.resume || p.w.earlier != nil {
 		if pass.IsZero() {
 			return errors.New("enter the passphrase of the earlier session")
 		}
@@ -113,7 +116,10 @@ func (p *passphrasePage) view(width, height int) string {
 		wrap("mxwizard writes the encrypted secrets file before it sets any new password or key (write-ahead), so an interruption never leaves a camera with a password nobody has.", width),
 		wrap("This passphrase encrypts that file and the configuration backup (age format; `mxwizard backup decrypt` or the age tool open them). The files go to "+w.outDir+".", width),
 	)
-	if p.resume {
+	switch {
+	case w.earlier != nil:
+		intro = stack(st.Title.Render("Backup passphrase"), wrap(w.earlierText(), width))
+	case p.resume:
 		intro = stack(st.Title.Render("Backup passphrase"),
 			wrap("Enter the passphrase of the earlier session: mxwizard opens its encrypted secrets file to take over the passwords set then, and writes every new file with the same passphrase.", width))
 	}

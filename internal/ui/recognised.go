@@ -29,6 +29,14 @@ func restoreFromBackup(ctx context.Context, w *wizard, backup string) restoredMs
 	return restoredMsg{res: res, err: err}
 }
 
+// earlierText says which earlier run of the camera was found and why its
+// passphrase is asked for (both faces).
+func (w *wizard) earlierText() string {
+	e := w.earlier
+	return fmt.Sprintf("This camera (serial %s) was hardened before from this computer: the secrets file of that run (%s) is in %s. Enter that run's backup passphrase: it opens the file, so that the camera's passwords and keys are known and can be kept; this run's files go into the same folder, with the same passphrase. Passphrase lost? Quit, move that folder away and start again: then the camera's current admin password is needed.",
+		w.identity.Serial, e.Finished.Local().Format("2006-01-02 15:04"), e.Dir)
+}
+
 // recognisedChoices are what the installer may do with a camera hardened
 // before and now at factory settings.
 func (w *wizard) recognisedChoices() []menuItem {

@@ -65,6 +65,17 @@ func (d *driver) connect() {
 // connect2 is connect up to the page after the passphrase, whatever it is.
 func (d *driver) connect2() {
 	d.t.Helper()
+	d.toPassphrase()
+	d.typeText(testPassphrase)
+	d.key("enter")
+	d.typeText(testPassphrase)
+	d.key("enter")
+}
+
+// toPassphrase takes a fresh driver from the connect screen (pinning the
+// certificate) to the backup passphrase.
+func (d *driver) toPassphrase() {
+	d.t.Helper()
 	d.expectText("Camera address")
 	d.key("enter")
 	d.key("enter")
@@ -72,8 +83,14 @@ func (d *driver) connect2() {
 	d.waitText("First connection to")
 	d.key("enter") // accept and pin
 	d.waitText("Backup passphrase")
-	d.typeText(testPassphrase)
-	d.key("enter")
+}
+
+// connectEarlier is connect2 for a camera hardened before from this
+// computer: the passphrase of that run is asked for once.
+func (d *driver) connectEarlier() {
+	d.t.Helper()
+	d.toPassphrase()
+	d.waitText("Backup passphrase of the earlier run")
 	d.typeText(testPassphrase)
 	d.key("enter")
 }
@@ -623,7 +640,7 @@ func TestTheWizardRecognisesACameraHardenedBeforeAndRestoresIt(t *testing.T) {
 	commissionAndReset(t, srv, opts)
 	opts.Address = srv.URLs()[0].HTTPS
 	d := newDriver(t, opts, 80, 24)
-	d.connect2()
+	d.connectEarlier()
 	d.waitText("This camera was hardened before")
 	d.expectText("Restore the backup of the commissioning", "Harden again with the same passwords", "Start afresh with new passwords")
 	d.key("enter") // restore
@@ -650,7 +667,7 @@ func TestHardeningAgainKeepsTheCommissionedPassword(t *testing.T) {
 	before := secretsOnFile(t, files[0])
 	opts.Address = srv.URLs()[0].HTTPS
 	d := newDriver(t, opts, 80, 24)
-	d.connect2()
+	d.connectEarlier()
 	d.waitText("This camera was hardened before")
 	d.key("down")
 	d.key("enter") // harden again with the same passwords and keys
@@ -670,6 +687,49 @@ func TestHardeningAgainKeepsTheCommissionedPassword(t *testing.T) {
 	defer c.Close()
 	if _, err := c.Identity(context.Background()); err != nil {
 		t.Fatalf("the commissioned admin password after keeping it: %v", err)
+	}
+}
+
+// TestWithoutOutTheWizardFindsTheEarlierRunOfTheCamera: the camera was
+// hardened from this computer into a dated folder of the base folder
+// (named after the address it had then) and reset since; started again
+// without --out, the wizard finds that run by the camera's serial, asks
+// for that run's passphrase once (a wrong one is said and asked again),
+// recognises the camera and goes on in the same folder with its secrets
+// file, instead of starting a new folder that knows nothing.
+func TestWithoutOutTheWizardFindsTheEarlierRunOfTheCamera(t *testing.T) {
+	t.Parallel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	opts := testOptions(t, "")
+	base := t.TempDir()
+	earlier := filepath.Join(base, "mxwizard-10.0.0.99-2026-11-03")
+	opts.OutDir = earlier
+	commissionAndReset(t, srv, opts)
+	opts.OutDir, opts.BaseDir, opts.NoResume = "", base, false
+	opts.Address = srv.URLs()[0].HTTPS
+	d := newDriver(t, opts, 160, 40)
+	d.toPassphrase()
+	d.waitText("Backup passphrase of the earlier run")
+	d.expectText("This camera (serial 10.8.0.123) was hardened before from this computer", earlier)
+	if strings.Contains(d.screen(), "The same passphrase again") {
+		t.Fatalf("the passphrase of an earlier run is asked twice:\n%s", d.screen())
+	}
+	d.typeText("not the passphrase of that run")
+	d.key("enter")
+	d.waitText("This passphrase does not open the secrets file of the earlier run")
+	d.typeText(testPassphrase)
+	d.key("enter")
+	d.waitText("This camera was hardened before")
+	d.expectText(earlier)
+	d.key("down")
+	d.key("enter") // harden again with the same passwords and keys
+	d.waitText("Read-only check of the 22 camera steps")
+	if d.m.w.outDir != earlier {
+		t.Fatalf("the run goes into %s, not into the earlier run's folder %s", d.m.w.outDir, earlier)
+	}
+	files, _ := filepath.Glob(filepath.Join(base, "*", "*-secrets.json.age"))
+	if len(files) != 1 {
+		t.Fatalf("secrets files in the base folder: %v, want the earlier run's only", files)
 	}
 }
 

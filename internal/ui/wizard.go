@@ -127,6 +127,11 @@ type wizard struct {
 	outDir string
 	pass   secret.Secret
 	resume *session.State
+	// earlier is the finished earlier run of this camera whose folder this
+	// run goes on in; afresh is set when the installer chose to start
+	// beside an interrupted run instead.
+	earlier *session.Commissioning
+	afresh  bool
 
 	// the session: touched only by one command at a time
 	sess       *session.Session
