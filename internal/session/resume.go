@@ -86,14 +86,15 @@ func (st State) Has(id string, number int) bool {
 // Commissioning is the folder of a finished earlier run of a camera.
 type Commissioning struct {
 	Dir         string    // the folder that holds the run's files
+	Serial      string    // the camera's serial
 	SecretsFile string    // its encrypted secrets file
 	Finished    time.Time // when the run's state was last written
 }
 
 // FindCommissioned looks for the folder of the newest finished run of the
-// camera with this serial that left a secrets file: out itself and the
-// camera folders inside it (out/<serial>/ of apply, out/mxwizard-*/ of
-// the wizard's next camera of a site) when the installer gave --out, else
+// camera with this serial that left a secrets file: in out and the camera
+// folders inside it (out/<serial>/ of apply, out/mxwizard-*/ of the
+// wizard's next camera of a site) when the installer gave --out, else in
 // the wizard's folders base/mxwizard-*/ of any address (a camera reset to
 // factory settings answers at another address than the one it was
 // hardened at). It reads only the plain state files; a folder whose state
@@ -102,11 +103,26 @@ func FindCommissioned(out, base, serial string) (Commissioning, bool) {
 	if serial == "" {
 		return Commissioning{}, false
 	}
+	return findFinished(out, base, func(st State) bool { return st.Serial == serial })
+}
+
+// FindCommissionedAt is FindCommissioned for the camera at host, for when
+// the camera refused the password given before it told its serial: the
+// newest finished run whose addresses were all on host.
+func FindCommissionedAt(out, base, host string) (Commissioning, bool) {
+	if host == "" {
+		return Commissioning{}, false
+	}
+	return findFinished(out, base, func(st State) bool { return st.Serial != "" && sameHost(st, host) })
+}
+
+// findFinished is the newest finished run in out and its folders (or in
+// base/mxwizard-*/) that match takes and that left a secrets file.
+func findFinished(out, base string, match func(State) bool) (Commissioning, bool) {
 	var dirs []string
 	if out != "" {
-		dirs = append(dirs, out, filepath.Join(out, SafeName(serial)))
-		more, _ := filepath.Glob(filepath.Join(out, "mxwizard-*"))
-		dirs = append(dirs, more...)
+		more, _ := filepath.Glob(filepath.Join(out, "*"))
+		dirs = append([]string{out}, more...)
 	} else {
 		dirs, _ = filepath.Glob(filepath.Join(base, "mxwizard-*"))
 	}
@@ -114,15 +130,19 @@ func FindCommissioned(out, base, serial string) (Commissioning, bool) {
 	ok := false
 	for _, d := range dirs {
 		st, has, err := LoadState(d)
-		if err != nil || !has || !st.Finished || st.Serial != serial {
+		if err != nil || !has || !st.Finished || !match(st) {
 			continue
 		}
-		secrets := filepath.Join(d, SafeName(serial)+"-secrets.json.age")
+		name := SafeName(st.Serial) + "-secrets.json.age"
+		if st.SecretsFile != "" && st.SecretsFile != "." {
+			name = filepath.Base(st.SecretsFile) // never outside the folder
+		}
+		secrets := filepath.Join(d, name)
 		if fi, err := os.Stat(secrets); err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
 		if !ok || st.Updated.After(found.Finished) {
-			found, ok = Commissioning{Dir: d, SecretsFile: secrets, Finished: st.Updated}, true
+			found, ok = Commissioning{Dir: d, Serial: st.Serial, SecretsFile: secrets, Finished: st.Updated}, true
 		}
 	}
 	return found, ok

@@ -190,6 +190,53 @@ func TestResumeOverPlainHTTPNeverOffersThePasswordOnFile(t *testing.T) {
 	}
 }
 
+// TestWithoutAPasswordAResumeTriesOnlyTheOneOnFileAndNeverOverPlainHTTP:
+// the wizard gives no password when the camera refused the installer's
+// already: over HTTPS the admin password on file logs in and the refused
+// one is not sent again; over http:// nothing is sent at all.
+func TestWithoutAPasswordAResumeTriesOnlyTheOneOnFileAndNeverOverPlainHTTP(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cam, _, tlsSrv := camsimtest.New(t)
+	refused := func() int {
+		n := 0
+		for _, e := range camera.ParseWebLog([]byte(cam.WebLog())) {
+			if e.Status == 401 && e.User != "" {
+				n += e.Count
+			}
+		}
+		return n
+	}
+	known := camera.NewKnownCamerasInMemory()
+	out := t.TempDir()
+	o := resumeOptions(t, tlsSrv.URL, out, known)
+	interruptedRun(t, ctx, o, 3) // the admin password is changed
+	before := refused()
+	o.Camera.Password = secret.Secret{}
+	s, err := Open(ctx, o)
+	if err != nil {
+		t.Fatalf("resume with the password on file only: %v", err)
+	}
+	s.Close()
+	if got := refused() - before; got != 0 {
+		t.Fatalf("the camera refused %d logins, want none", got)
+	}
+
+	other, plain, _ := camsimtest.New(t)
+	p := resumeOptions(t, plain.URL, t.TempDir(), camera.NewKnownCamerasInMemory())
+	p.Camera.AllowPlainHTTP = true
+	interruptedRun(t, ctx, p, 3)
+	p.Camera.Password = secret.Secret{}
+	requests := other.Requests()
+	_, err = Open(ctx, p)
+	if err == nil || !strings.Contains(err.Error(), "over plain HTTP mxwizard does not try the one on file") || strings.Contains(err.Error(), "%!") {
+		t.Fatalf("without a password over plain HTTP: %v", err)
+	}
+	if other.Requests() != requests {
+		t.Fatalf("%d requests went to the camera over plain HTTP without a password", other.Requests()-requests)
+	}
+}
+
 // TestFindCommissionedFindsTheNewestFinishedRunOfTheSerial: the folder of
 // the newest finished run of the serial that left a secrets file, in the
 // wizard's folders of any address without --out, and in --out, its

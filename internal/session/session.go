@@ -334,7 +334,14 @@ func (s *Session) resume(ctx context.Context, st State) error {
 			addrs = append(addrs, a)
 		}
 	}
-	passwords := []secret.Secret{s.opts.Camera.Password}
+	// No password given: the camera refused the installer's already, so
+	// only the one on file is tried (one refusal less towards its
+	// intrusion threshold).
+	var passwords []secret.Secret
+	given := !s.opts.Camera.Password.IsZero()
+	if given {
+		passwords = append(passwords, s.opts.Camera.Password)
+	}
 	for _, pw := range []secret.Secret{saved, secret.New(camera.FactoryPassword)} {
 		if pw.IsZero() || slices.ContainsFunc(passwords, pw.Equal) {
 			continue
@@ -344,12 +351,15 @@ func (s *Session) resume(ctx context.Context, st State) error {
 		}
 		passwords = append(passwords, pw)
 	}
+	if len(passwords) == 0 {
+		return fmt.Errorf("resume: no password to log in with: the secrets file in %s holds no admin password; give the camera's password", s.opts.OutDir)
+	}
 	s.engine.PortOffset, s.engine.KnownPortOffset = st.PortOffset, st.PortOffsetKnown
 	var lastErr error
 	refused, plainSkipped := false, false
 	for _, addr := range addrs {
 		for i, pw := range passwords {
-			if i > 0 && strings.HasPrefix(addr, "http://") {
+			if (i > 0 || !given) && strings.HasPrefix(addr, "http://") {
 				// Over plain HTTP no certificate proves that this is the
 				// camera of the state: the password on file (or the factory
 				// one) is never offered to it.
@@ -392,11 +402,26 @@ func (s *Session) resume(ctx context.Context, st State) error {
 			break // not reachable here: try the next address
 		}
 	}
-	if refused {
-		if plainSkipped {
-			return fmt.Errorf("resume: the camera refused the password given; over plain HTTP mxwizard does not try the one on file (no certificate proves which camera answers): read it with mxwizard backup decrypt and give it with --password-file: %w", lastErr)
+	if plainSkipped && (refused || !given) {
+		what := "the camera refused the password given; over"
+		if !given {
+			what = "over"
 		}
-		return fmt.Errorf("resume: the camera refused the password given%s: %w", map[bool]string{true: " and the one on file", false: ""}[len(passwords) > 1], lastErr)
+		msg := fmt.Sprintf("resume: %s plain HTTP mxwizard does not try the one on file (no certificate proves which camera answers): read it with mxwizard backup decrypt and give it with --password-file", what)
+		if lastErr == nil {
+			return errors.New(msg) // no login was tried
+		}
+		return fmt.Errorf("%s: %w", msg, lastErr)
+	}
+	if refused {
+		tried := "the password given"
+		switch {
+		case !given:
+			tried = "the admin password on file"
+		case len(passwords) > 1:
+			tried = "the password given and the one on file"
+		}
+		return fmt.Errorf("resume: the camera refused %s: %w", tried, lastErr)
 	}
 	return fmt.Errorf("resume: the camera answers on none of %s: %w", strings.Join(addrs, ", "), lastErr)
 }

@@ -471,7 +471,7 @@ func (f *lineFace) search() error {
 // again.
 func (f *lineFace) open() (ok bool, err error) {
 	w := f.w
-	w.resume, w.earlier, w.afresh = nil, nil, false
+	w.resume, w.earlier, w.afresh, w.filedPassword = nil, nil, false, false
 	if !w.sameAnswers {
 		w.pass = secret.Secret{} // the next camera of a site keeps the site's passphrase
 	}
@@ -506,7 +506,11 @@ func (f *lineFace) open() (ok bool, err error) {
 			w.probed(msg.identity)
 			break
 		}
-		if retry, err := f.resolve(w.issueOf(msg.err)); err != nil || !retry {
+		is := w.issueOf(msg.err)
+		if w.offerFiledPassword(msg.err) {
+			break // the earlier run's passphrase is asked next
+		}
+		if retry, err := f.resolve(is); err != nil || !retry {
 			return false, err
 		}
 	}

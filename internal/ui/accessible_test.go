@@ -521,3 +521,38 @@ func TestLineFaceFindsTheEarlierRunWithoutOut(t *testing.T) {
 		t.Fatalf("the files went to %s, not to the earlier run's folder %s", res.OutDir, earlier)
 	}
 }
+
+// TestLineFaceMendsARefusedPasswordWithTheOneOnFile: the same through the
+// line face: the refused login leads to the earlier run's passphrase and
+// the password on file logs in.
+func TestLineFaceMendsARefusedPasswordWithTheOneOnFile(t *testing.T) {
+	t.Parallel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	opts := testOptions(t, "")
+	base := t.TempDir()
+	earlier := filepath.Join(base, "mxwizard-camera-2026-11-03")
+	opts.OutDir = earlier
+	commission(t, srv, opts)
+	st, ok, err := session.LoadState(earlier)
+	if err != nil || !ok {
+		t.Fatalf("the commissioning left no state: %v", err)
+	}
+	cam := srv.Cameras()[0]
+	u, err := camera.ParseAddress(st.AddressNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := opts.Known.Pin(u.Hostname(), camera.FingerprintSHA256(cam.Certificate().Raw)); err != nil {
+		t.Fatal(err)
+	}
+	opts.OutDir, opts.BaseDir, opts.NoResume, opts.Address = "", base, false, st.AddressNow
+	before := refusedLogins(cam)
+	_, lu, err := runLineFace(t, context.Background(), opts, enterForEverything(6, nil))
+	out := lu.output()
+	if !strings.Contains(out, "The camera refused the password given") || !strings.Contains(out, "Read-only check of the 22 steps") {
+		t.Fatalf("the refused login was not mended with the password on file (%v):\n%s", err, out[max(0, len(out)-2500):])
+	}
+	if got := refusedLogins(cam) - before; got != 1 {
+		t.Fatalf("the camera refused %d logins, want 1", got)
+	}
+}

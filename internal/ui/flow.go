@@ -26,7 +26,7 @@ import (
 
 // afterConnect runs when the connect form is submitted.
 func (w *wizard) afterConnect() tea.Cmd {
-	w.resume, w.earlier, w.afresh = nil, nil, false
+	w.resume, w.earlier, w.afresh, w.filedPassword = nil, nil, false, false
 	if !w.sameAnswers {
 		w.pass = secret.Secret{} // the next camera of a site keeps the site's passphrase
 	}
@@ -82,7 +82,7 @@ func (w *wizard) beforeProbe() tea.Cmd {
 	if u.Scheme == "http" && !w.plainOK {
 		return w.show(newPlainHTTPPage(w, ""))
 	}
-	if w.resume != nil && !w.pass.IsZero() {
+	if (w.resume != nil || w.filedPassword) && !w.pass.IsZero() {
 		// session.Open finds the resumed camera itself (it may answer on
 		// another address or password by now).
 		return w.open()
@@ -93,6 +93,9 @@ func (w *wizard) beforeProbe() tea.Cmd {
 func (w *wizard) onProbe(msg probeMsg) tea.Cmd {
 	w.stopBusy()
 	if is := w.issueOf(msg.err); is.kind != issueNone {
+		if w.offerFiledPassword(msg.err) {
+			return w.show(newPassphrasePage(w, false, ""))
+		}
 		return w.showIssue(is)
 	}
 	w.probed(msg.identity)
@@ -552,13 +555,41 @@ func (w *wizard) probed(id camera.Identity) {
 	if w.resume != nil || w.afresh {
 		return
 	}
-	out, base := w.opts.OutDir, w.opts.BaseDir
-	if w.sameAnswers && w.siteDir != "" {
-		out = w.siteDir
-	}
-	if c, ok := session.FindCommissioned(out, base, id.Serial); ok {
+	if c, ok := session.FindCommissioned(w.earlierWhere(), w.opts.BaseDir, id.Serial); ok {
 		w.earlier, w.outDir = &c, c.Dir
 	}
+}
+
+// earlierWhere is the --out an earlier run of the camera is looked for in
+// (for the next camera of a site: the site's).
+func (w *wizard) earlierWhere() string {
+	if w.sameAnswers && w.siteDir != "" {
+		return w.siteDir
+	}
+	return w.opts.OutDir
+}
+
+// offerFiledPassword reports whether the refused login err can be mended
+// with the admin password on file of a finished earlier run of the camera
+// at this address (over HTTPS only: its pinned certificate proves which
+// camera answers). It then takes that run's folder; the passphrase of
+// that run opens the file and session.Open logs in with it (both faces).
+func (w *wizard) offerFiledPassword(err error) bool {
+	if !errors.Is(err, camera.ErrUnauthorized) || w.resume != nil || w.afresh || w.filedPassword {
+		return false
+	}
+	if u, perr := camera.ParseAddress(w.address); perr != nil || u.Scheme != "https" {
+		return false
+	}
+	c, ok := session.FindCommissionedAt(w.earlierWhere(), w.opts.BaseDir, w.host())
+	if !ok {
+		return false
+	}
+	w.earlier, w.outDir, w.filedPassword = &c, c.Dir, true
+	if w.sameAnswers {
+		w.pass = secret.Secret{} // that run's passphrase, not the site's
+	}
+	return true
 }
 
 // startAfresh starts a new session beside the interrupted one found.

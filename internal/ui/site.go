@@ -160,7 +160,7 @@ func (w *wizard) forgetCamera() {
 	w.outcomes = make([]outcome, len(w.all))
 	w.current, w.unsaved, w.finished, w.failed, w.files, w.notice = 0, false, false, false, session.Files{}, ""
 	w.recognisedDone, w.newSecrets = false, false
-	w.earlier, w.afresh = nil, false
+	w.earlier, w.afresh, w.filedPassword = nil, false, false
 	w.sameAnswers = true
 	w.hardened++
 	w.siteDir = w.opts.OutDir

@@ -595,10 +595,9 @@ func TestAStepTheFirmwareIgnoresBecomesAGuidedManualStep(t *testing.T) {
 	}
 }
 
-// commissionAndReset hardens the camera of srv into opts.OutDir with the
-// example profile and the test passphrase, then resets it to factory
-// defaults (reset configfile, store, reboot): a camera hardened before.
-func commissionAndReset(t *testing.T, srv *camsim.Server, opts Options) {
+// commission hardens the camera of srv into opts.OutDir with the example
+// profile and the test passphrase.
+func commission(t *testing.T, srv *camsim.Server, opts Options) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -624,6 +623,13 @@ func commissionAndReset(t *testing.T, srv *camsim.Server, opts Options) {
 		t.Fatal(err)
 	}
 	s.Close()
+}
+
+// commissionAndReset is commission, then a reset to factory defaults
+// (reset configfile, store, reboot): a camera hardened before.
+func commissionAndReset(t *testing.T, srv *camsim.Server, opts Options) {
+	t.Helper()
+	commission(t, srv, opts)
 	cam := srv.Cameras()[0]
 	cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
 	camsimtest.WaitReady(t, cam, 5*time.Second)
@@ -731,6 +737,66 @@ func TestWithoutOutTheWizardFindsTheEarlierRunOfTheCamera(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("secrets files in the base folder: %v, want the earlier run's only", files)
 	}
+}
+
+// TestARefusedPasswordIsMendedWithThePasswordOnFile: the camera was
+// hardened from this computer (its admin password is no longer the
+// factory one the connect screen offers); the refused login leads to the
+// earlier run's passphrase, and the wizard logs in with the password on
+// file, without sending the refused one again.
+func TestARefusedPasswordIsMendedWithThePasswordOnFile(t *testing.T) {
+	t.Parallel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	opts := testOptions(t, "")
+	base := t.TempDir()
+	earlier := filepath.Join(base, "mxwizard-camera-2026-11-03")
+	opts.OutDir = earlier
+	commission(t, srv, opts)
+	opts.OutDir, opts.BaseDir, opts.NoResume = "", base, false
+	var hardenedAt string
+	if st, ok, err := session.LoadState(earlier); err != nil || !ok {
+		t.Fatalf("the commissioning left no state: %v", err)
+	} else {
+		hardenedAt = st.AddressNow
+	}
+	opts.Address = hardenedAt
+	cam := srv.Cameras()[0]
+	// This computer pinned the certificate the commissioning installed.
+	if u, err := camera.ParseAddress(hardenedAt); err != nil {
+		t.Fatal(err)
+	} else if err := opts.Known.Pin(u.Hostname(), camera.FingerprintSHA256(cam.Certificate().Raw)); err != nil {
+		t.Fatal(err)
+	}
+	refusedBefore := refusedLogins(cam)
+	d := newDriver(t, opts, 160, 40)
+	d.expectText("Camera address")
+	d.key("enter")
+	d.key("enter")
+	d.key("enter") // the factory password: refused
+	d.waitText("The camera refused the password given")
+	d.expectText("Backup passphrase of the earlier run", earlier)
+	d.typeText(testPassphrase)
+	d.key("enter")
+	d.waitText("Read-only check of the 22 camera steps")
+	d.expectText("3 ✓ pass    Change the default admin password")
+	if got := refusedLogins(cam) - refusedBefore; got != 1 {
+		t.Fatalf("the camera refused %d logins, want 1 (the factory password, once)", got)
+	}
+	if d.m.w.outDir != earlier {
+		t.Fatalf("the run goes into %s, not into the earlier run's folder %s", d.m.w.outDir, earlier)
+	}
+}
+
+// refusedLogins counts the requests the camera refused with a user name
+// (a wrong password), from its web server log.
+func refusedLogins(cam *camsim.Camera) int {
+	n := 0
+	for _, e := range camera.ParseWebLog([]byte(cam.WebLog())) {
+		if e.Status == 401 && e.User != "" {
+			n += e.Count
+		}
+	}
+	return n
 }
 
 // TestAnAnswerIsJudgedWhenItsFieldIsLeft: a threshold of 2 is refused at

@@ -132,6 +132,10 @@ type wizard struct {
 	// beside an interrupted run instead.
 	earlier *session.Commissioning
 	afresh  bool
+	// filedPassword: the camera refused the password given and the earlier
+	// run's admin password on file logs in instead (session.Open tries it;
+	// the refused one is not sent again).
+	filedPassword bool
 
 	// the session: touched only by one command at a time
 	sess       *session.Session
@@ -236,8 +240,12 @@ func (w *wizard) cameraOptions() camera.Options {
 // sessionOptions are the session options of this run.
 func (w *wizard) sessionOptions() session.Options {
 	ch := w.progressCh
+	cam := w.cameraOptions()
+	if w.filedPassword {
+		cam.Password = secret.Secret{}
+	}
 	return session.Options{
-		Camera: w.cameraOptions(), Profile: w.prof, OutDir: w.outDir, Passphrase: w.pass,
+		Camera: cam, Profile: w.prof, OutDir: w.outDir, Passphrase: w.pass,
 		Generate: w.opts.Generate, BootTimeout: w.opts.BootTimeout, PollInterval: w.opts.PollInterval,
 		Tool: w.opts.Tool, NewSecrets: w.newSecrets,
 		Progress: func(m string) {
