@@ -34,8 +34,12 @@ func restoreFromBackup(ctx context.Context, w *wizard, backup string) restoredMs
 func (w *wizard) earlierText() string {
 	e := w.earlier
 	if w.filedPassword {
-		return fmt.Sprintf("The camera refused the password given. mxwizard hardened the camera at this address (serial %s) from this computer before: the secrets file of that run (%s) in %s holds its admin password. Enter that run's backup passphrase: mxwizard logs in with the password on file (the refused one is not sent again) and this run's files go into the same folder. Passphrase lost? Go back (esc) and type the camera's password.",
+		text := fmt.Sprintf("The camera refused the password given. mxwizard hardened the camera at this address (serial %s) from this computer before: the secrets file of that run (%s) in %s holds its admin password. Enter that run's backup passphrase: mxwizard logs in with the password on file (the refused one is not sent again) and this run's files go into the same folder. Passphrase lost? Go back (esc) and type the camera's password.",
 			e.Serial, e.Finished.Local().Format("2006-01-02 15:04"), e.Dir)
+		if warn := w.lockoutWarning(); warn != "" {
+			text += " " + warn
+		}
+		return text
 	}
 	return fmt.Sprintf("This camera (serial %s) was hardened before from this computer: the secrets file of that run (%s) is in %s. Enter that run's backup passphrase: it opens the file, so that the camera's passwords and keys are known and can be kept; this run's files go into the same folder, with the same passphrase. Passphrase lost? Quit, move that folder away and start again: then the camera's current admin password is needed.",
 		w.identity.Serial, e.Finished.Local().Format("2006-01-02 15:04"), e.Dir)
