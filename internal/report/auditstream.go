@@ -156,7 +156,9 @@ func errorUnder(c AuditCamera) string {
 }
 
 func cameraText(b *strings.Builder, c AuditCamera) {
-	fmt.Fprintf(b, "%s  %s  serial %s  firmware %s\n", c.Address, orDash(c.Model), orDash(c.Serial), orDash(c.Firmware))
+	// Only what the camera told: an unreachable one is its address alone.
+	b.WriteString(strings.Join(slices.DeleteFunc([]string{c.Address, c.Model, labelled("serial", c.Serial), labelled("firmware", c.Firmware)},
+		func(s string) bool { return s == "" }), "  ") + "\n")
 	if c.Error != "" {
 		fmt.Fprintf(b, "  ERROR  %s\n\n", indent(errorUnder(c), "         "))
 		return
@@ -171,7 +173,11 @@ func cameraText(b *strings.Builder, c AuditCamera) {
 }
 
 func cameraMarkdown(b *strings.Builder, c AuditCamera) {
-	fmt.Fprintf(b, "## %s\n\nModel %s, serial %s, firmware %s\n\n", mdEscape(c.Address), mdEscape(orDash(c.Model)), mdEscape(orDash(c.Serial)), mdEscape(orDash(c.Firmware)))
+	fmt.Fprintf(b, "## %s\n\n", mdEscape(c.Address))
+	if facts := slices.DeleteFunc([]string{labelled("Model", c.Model), labelled("serial", c.Serial), labelled("firmware", c.Firmware)},
+		func(s string) bool { return s == "" }); len(facts) > 0 {
+		fmt.Fprintf(b, "%s\n\n", mdEscape(strings.Join(facts, ", ")))
+	}
 	if c.Error != "" {
 		fmt.Fprintf(b, "**Could not be checked:** %s\n\n", mdEscape(errorUnder(c)))
 		return
@@ -224,6 +230,14 @@ func overviewOf(c AuditCamera) overviewRow {
 }
 
 func indent(s, pad string) string { return strings.ReplaceAll(s, "\n", "\n"+pad) }
+
+// labelled is "label value", or "" when the value is not known.
+func labelled(label, value string) string {
+	if value == "" {
+		return ""
+	}
+	return label + " " + value
+}
 
 func orDash(s string) string {
 	if s == "" {

@@ -106,8 +106,20 @@ func TestTheAuditSaysPerCameraAndTheHTMLHasAnOverview(t *testing.T) {
 	aw, _ := NewAuditWriter(&b, "text")
 	_ = aw.Camera(down)
 	_ = aw.Close()
-	if got := b.String(); strings.Count(got, "https://10.0.0.9") != 1 || !strings.Contains(got, "1 camera checked: 0 hardened (no step fails), 0 with findings, 1 could not be checked.\n") {
-		t.Errorf("text:\n%s", got)
+	if got := b.String(); strings.Count(got, "https://10.0.0.9") != 1 || !strings.Contains(got, "1 camera checked: 0 hardened (no step fails), 0 with findings, 1 could not be checked.\n") ||
+		!strings.HasPrefix(got, "https://10.0.0.9\n") {
+		t.Errorf("text (an unreachable camera is its address alone):\n%s", got)
+	}
+	for _, format := range []string{"text", "markdown"} {
+		b.Reset()
+		aw, _ = NewAuditWriter(&b, format)
+		_ = aw.Camera(ok)
+		_ = aw.Camera(down)
+		_ = aw.Close()
+		got := b.String()
+		if strings.Contains(got, "serial -") || strings.Contains(got, "Model -") || !strings.Contains(got, "serial 10.8.0.1") || !strings.Contains(got, "firmware MX-V5") {
+			t.Errorf("%s: the facts of the cameras (known ones only):\n%s", format, got)
+		}
 	}
 	b.Reset()
 	aw, _ = NewAuditWriter(&b, "html")
