@@ -50,7 +50,7 @@ func WriteApply(w io.Writer, cams []ApplyCamera, format string) error {
 		}
 		if r.Error != "" {
 			// Under the camera's address: said once.
-			fmt.Fprintf(&b, "  ERROR: %s\n", strings.TrimPrefix(r.Error, r.Address+": "))
+			fmt.Fprintf(&b, "  ERROR: %s\n", withoutAddress(r.Error, r.Address))
 		}
 		for _, f := range [][2]string{{"backup", r.Backup}, {"secrets", r.Secrets}, {"report", r.Report}} {
 			if f[1] != "" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -152,7 +153,32 @@ func (aw *AuditWriter) summaryText() string {
 // errorUnder is a camera's error as said under its heading: without the
 // address the heading already names.
 func errorUnder(c AuditCamera) string {
-	return strings.TrimPrefix(c.Error, c.Address+": ")
+	return withoutAddress(c.Error, c.Address)
+}
+
+// withoutAddress is an error text without the camera's address in front
+// of it, also when the error names the address as the client completed
+// it ("10.0.0.9" in the heading, "https://10.0.0.9: ..." in the error).
+func withoutAddress(text, addr string) string {
+	if rest, ok := strings.CutPrefix(text, addr+": "); ok {
+		return rest
+	}
+	head, rest, ok := strings.Cut(text, ": ")
+	if !ok {
+		return text
+	}
+	u, err := url.Parse(head)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" {
+		return text
+	}
+	typed, err := url.Parse(addr)
+	if err != nil || typed.Host == "" {
+		typed, err = url.Parse("//" + addr)
+	}
+	if err != nil || !strings.EqualFold(typed.Hostname(), u.Hostname()) || (typed.Port() != "" && typed.Port() != u.Port()) {
+		return text
+	}
+	return rest
 }
 
 func cameraText(b *strings.Builder, c AuditCamera) {

@@ -136,3 +136,22 @@ func TestTheAuditSaysPerCameraAndTheHTMLHasAnOverview(t *testing.T) {
 		t.Errorf("an unreachable camera shows empty facts:\n%s", html)
 	}
 }
+
+// TestTheErrorUnderAHeadingDoesNotRepeatTheAddress: the address the
+// heading names is dropped from the error in front, also as the client
+// completed it; another camera's address stays.
+func TestTheErrorUnderAHeadingDoesNotRepeatTheAddress(t *testing.T) {
+	for _, c := range []struct{ text, addr, want string }{
+		{"https://10.0.0.9: remote configuration: refused", "https://10.0.0.9", "remote configuration: refused"},
+		{"https://10.0.0.9: remote configuration: refused", "10.0.0.9", "remote configuration: refused"},
+		{"https://10.0.0.9:8443: remote configuration: refused", "10.0.0.9:8443", "remote configuration: refused"},
+		{"https://cam1.example: login: refused", "CAM1.example", "login: refused"},
+		{"https://10.0.0.8: remote configuration: refused", "10.0.0.9", "https://10.0.0.8: remote configuration: refused"},
+		{"https://10.0.0.9:443: refused", "10.0.0.9:8443", "https://10.0.0.9:443: refused"},
+		{"remote configuration: refused", "10.0.0.9", "remote configuration: refused"},
+	} {
+		if got := withoutAddress(c.text, c.addr); got != c.want {
+			t.Errorf("withoutAddress(%q, %q) = %q, want %q", c.text, c.addr, got, c.want)
+		}
+	}
+}
