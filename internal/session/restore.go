@@ -237,6 +237,9 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 		return nil, err
 	}
 	for ext, content := range map[string][]byte{".md": h.Markdown(), ".json": js, ".html": html} {
+		if _, err := keepEarlier(base, ext, started); err != nil {
+			return nil, err
+		}
 		if err := atomicfile.Write(base+ext, []byte(secret.Redact(string(content), secrets...)), 0o600); err != nil {
 			return nil, err
 		}

@@ -1,8 +1,11 @@
 package session
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -140,6 +143,15 @@ func TestHardenResetApplyAgainKeepsThePasswordAndTheKey(t *testing.T) {
 	site := hardenThenReset(ctx, t, pass)
 	cam, out, known := site.cam, site.out, site.known
 	before := readSecretsOf(t, out, site.first.Identity().Serial, pass)
+	first := site.first.Files()
+	earlier := map[string][]byte{}
+	for _, p := range []string{first.Report, first.JSON, first.HTML, first.Backup} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		earlier[p] = b
+	}
 	s2, err := runOnce(ctx, site.srv.URLs()[0].HTTPS, out, known, pass)
 	if err != nil {
 		t.Fatalf("apply again after the reset: %v", err)
@@ -147,6 +159,24 @@ func TestHardenResetApplyAgainKeepsThePasswordAndTheKey(t *testing.T) {
 	after := assertSecretsTruth(t, ctx, cam, s2.Address(), out, known, pass)
 	if !after.AdminPassword.Equal(before.AdminPassword) || !after.RecordingKey.Equal(before.RecordingKey) {
 		t.Error("the re-hardened camera got new secrets instead of the commissioned ones")
+	}
+	// The commissioning's report and backup are kept beside the new ones.
+	for p, content := range earlier {
+		ext := filepath.Ext(p)
+		if strings.HasSuffix(p, ".cfg.age") {
+			ext = ".cfg.age"
+		}
+		kept, _ := filepath.Glob(strings.TrimSuffix(p, ext) + "-*" + ext)
+		if len(kept) != 1 {
+			t.Errorf("the earlier %s: kept as %v, want one dated copy", filepath.Base(p), kept)
+			continue
+		}
+		if b, err := os.ReadFile(kept[0]); err != nil || !bytes.Equal(b, content) {
+			t.Errorf("%s is not the earlier run's %s (%v)", kept[0], filepath.Base(p), err)
+		}
+		if b, err := os.ReadFile(p); err != nil || bytes.Equal(b, content) {
+			t.Errorf("%s is not this run's (%v)", p, err)
+		}
 	}
 }
 

@@ -681,7 +681,11 @@ func (s *Session) Backup(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(s.opts.OutDir, s.fileBase()+"-config.cfg.age")
+	stem := filepath.Join(s.opts.OutDir, s.fileBase()+"-config")
+	if _, err := keepEarlier(stem, ".cfg.age", s.Start); err != nil {
+		return err
+	}
+	path := stem + ".cfg.age"
 	// WriteFile reads the file back from the disk and proves it opens to
 	// exactly the download.
 	if err := backup.WriteFile(ctx, path, data, s.opts.Passphrase); err != nil {
@@ -731,6 +735,9 @@ func (s *Session) WriteReport() error {
 	}
 	secrets := s.allSecrets()
 	for ext, data := range map[string][]byte{".md": h.Markdown(), ".json": js, ".html": html} {
+		if _, err := keepEarlier(base, ext, s.Start); err != nil {
+			return err
+		}
 		clean := secret.Redact(string(data), secrets...)
 		if err := atomicfile.Write(base+ext, []byte(clean), 0o600); err != nil {
 			return err

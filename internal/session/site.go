@@ -232,6 +232,9 @@ func WriteSiteReport(dir string, site *report.Site, results []SiteResult, extra 
 		data []byte
 	}{{".json", js}, {".md", site.Markdown()}, {".html", html}} {
 		path := filepath.Join(dir, "site-handover"+f.ext)
+		if _, err := keepEarlier(filepath.Join(dir, "site-handover"), f.ext, site.Date); err != nil {
+			return paths, err
+		}
 		if err := atomicfile.Write(path, []byte(secret.Redact(string(f.data), secrets...)), 0o600); err != nil {
 			return paths, err
 		}
