@@ -3,6 +3,7 @@ package session
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -12,21 +13,24 @@ type Interrupted struct {
 	State State  // what the run did and where the camera answered
 }
 
-// FindInterrupted looks for the newest unfinished run of host: in dir when
-// the installer gave the output directory, else in base/mxwizard-<host>-*
-// (the folders OutDirFor names). ok is false when there is none; a damaged
-// state file is an error that says so.
+// FindInterrupted looks for the newest unfinished run of host: in dir and
+// the camera folders inside it when the installer gave the output
+// directory (dir/<serial>/ of apply, a folder of an earlier run the wizard
+// went on in), else in base/mxwizard-*/ (the folders OutDirFor names); a
+// folder inside counts only when its run was on host. ok is false when
+// there is none; a damaged state file in dir or in a folder named after
+// host is an error that says so (others are another camera's business).
 func FindInterrupted(dir, base, host string) (found Interrupted, ok bool, err error) {
-	dirs := []string{dir}
-	if dir == "" {
-		dirs, _ = filepath.Glob(filepath.Join(base, "mxwizard-"+SafeName(host)+"-*"))
-	}
-	for _, d := range dirs {
+	own := "mxwizard-" + SafeName(host) + "-"
+	for _, d := range runFolders(dir, base) {
 		st, has, err := LoadState(d)
 		if err != nil {
-			return Interrupted{Dir: d}, false, err
+			if d == dir || strings.HasPrefix(filepath.Base(d), own) {
+				return Interrupted{Dir: d}, false, err
+			}
+			continue
 		}
-		if !has || st.Finished || len(st.Steps) == 0 {
+		if !has || st.Finished || len(st.Steps) == 0 || (d != dir && !sameHost(st, host)) {
 			continue
 		}
 		if !ok || st.Updated.After(found.State.Updated) {
@@ -34,6 +38,23 @@ func FindInterrupted(dir, base, host string) (found Interrupted, ok bool, err er
 		}
 	}
 	return found, ok, nil
+}
+
+// runFolders are the folders a run may have left its files in: out and
+// the folders inside it when the installer gave --out, else the wizard's
+// dated folders base/mxwizard-*.
+func runFolders(out, base string) []string {
+	pattern, dirs := filepath.Join(base, "mxwizard-*"), []string(nil)
+	if out != "" {
+		pattern, dirs = filepath.Join(out, "*"), []string{out}
+	}
+	more, _ := filepath.Glob(pattern)
+	for _, d := range more {
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
 }
 
 // OutDirFor names a new output directory for host: base/mxwizard-<host>-<date>,
@@ -119,16 +140,9 @@ func FindCommissionedAt(out, base, host string) (Commissioning, bool) {
 // findFinished is the newest finished run in out and its folders (or in
 // base/mxwizard-*/) that match takes and that left a secrets file.
 func findFinished(out, base string, match func(State) bool) (Commissioning, bool) {
-	var dirs []string
-	if out != "" {
-		more, _ := filepath.Glob(filepath.Join(out, "*"))
-		dirs = append([]string{out}, more...)
-	} else {
-		dirs, _ = filepath.Glob(filepath.Join(base, "mxwizard-*"))
-	}
 	var found Commissioning
 	ok := false
-	for _, d := range dirs {
+	for _, d := range runFolders(out, base) {
 		st, has, err := LoadState(d)
 		if err != nil || !has || !st.Finished || !match(st) {
 			continue

@@ -12,6 +12,7 @@ import (
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
+	"github.com/mxwizard/mxwizard/internal/report"
 	"github.com/mxwizard/mxwizard/internal/secret"
 	"github.com/mxwizard/mxwizard/internal/steps"
 )
@@ -291,5 +292,51 @@ func TestFindCommissionedFindsTheNewestFinishedRunOfTheSerial(t *testing.T) {
 	own := run(t.TempDir(), "10.8.0.123", true, true, day)
 	if got, ok := FindCommissioned(own, base, "10.8.0.123"); !ok || got.Dir != own {
 		t.Fatalf("--out of the camera's own run: %+v %v, want %s", got, ok, own)
+	}
+}
+
+// TestFindInterruptedLooksWhereARunMayHaveLeftItsFiles: with --out, the
+// folder itself and the camera folders inside it (apply's <serial>/, an
+// earlier run's folder the wizard went on in) when their run was on the
+// host; without it, the wizard's dated folders of any name whose run was
+// on the host. A damaged state file is an error in --out or in a folder
+// named after the host, and passed over in another camera's folder.
+func TestFindInterruptedLooksWhereARunMayHaveLeftItsFiles(t *testing.T) {
+	day := time.Date(2026, 11, 3, 14, 5, 0, 0, time.UTC)
+	done := []report.HandoverStep{{Step: 1, ID: "firmware"}}
+	run := func(dir, addr string, finished bool) string {
+		t.Helper()
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteState(dir, State{Camera: addr, AddressNow: addr, Serial: "10.8.0.123", Finished: finished, Updated: day, Steps: done}); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	out := t.TempDir()
+	run(filepath.Join(out, "10.8.0.124"), "https://10.0.0.6", false) // another camera
+	mine := run(filepath.Join(out, "10.8.0.123"), "https://10.0.0.5:8443", false)
+	run(filepath.Join(out, "10.8.0.125"), "https://10.0.0.5", true) // finished
+	if got, ok, err := FindInterrupted(out, "", "10.0.0.5"); err != nil || !ok || got.Dir != mine {
+		t.Fatalf("with --out: %+v %v %v, want %s", got, ok, err, mine)
+	}
+	if _, ok, err := FindInterrupted(out, "", "10.0.0.7"); err != nil || ok {
+		t.Fatalf("with --out, a camera without a run there: %v %v", ok, err)
+	}
+
+	base := t.TempDir()
+	named := run(filepath.Join(base, "mxwizard-10.0.0.99-2026-11-03"), "https://10.0.0.5", false) // went on in an earlier run's folder
+	if err := os.MkdirAll(filepath.Join(base, "mxwizard-10.0.0.6-2026-11-04"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(base, "mxwizard-10.0.0.6-2026-11-04", "mxwizard-state.json"), []byte("{damaged"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := FindInterrupted("", base, "10.0.0.5"); err != nil || !ok || got.Dir != named {
+		t.Fatalf("without --out: %+v %v %v, want %s (another camera's damaged state passed over)", got, ok, err, named)
+	}
+	if _, _, err := FindInterrupted("", base, "10.0.0.6"); err == nil {
+		t.Fatal("a damaged state file in the host's own folder is not reported")
 	}
 }
