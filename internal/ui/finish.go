@@ -235,17 +235,19 @@ func (p *finishPage) progressView(width int) string {
 	for i, l := range w.progress {
 		last := i == len(w.progress)-1
 		switch {
+		// Whole lines, wrapped under their text: an address or a reason at
+		// the end of a line is never cut off.
 		case last && w.busy != "":
-			line := w.root.spin.View() + " " + l
+			line := l
 			if d := w.opts.Now().Sub(w.progressAt); d >= 2e9 {
 				line += " (" + elapsed(d) + ")"
 			}
-			lines = append(lines, truncate(line, width))
+			lines = append(lines, indent(line, width, 2, w.root.spin.View()))
 		case last && p.phase == finishFailed:
 			// The work this line named is what stopped: not done.
-			lines = append(lines, st.Error.Render("✗")+" "+truncate(l, width-2))
+			lines = append(lines, indent(l, width, 2, st.Error.Render("✗")))
 		default:
-			lines = append(lines, st.Pass.Render("✓")+" "+truncate(l, width-2))
+			lines = append(lines, indent(l, width, 2, st.Pass.Render("✓")))
 		}
 	}
 	if len(lines) == 0 && w.busy != "" {

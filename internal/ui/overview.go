@@ -107,7 +107,7 @@ func (p *overviewPage) view(width, height int) string {
 		notice = st.Warn.Render(wrap(p.notice, width))
 	}
 	context := stack(
-		st.Title.Render(truncate(camLine, width))+"\n"+st.Subtle.Render(truncate(addr, width)),
+		st.Title.Render(wrap(camLine, width))+"\n"+st.Subtle.Render(wrap(addr, width)),
 		notice,
 		warn,
 		wrap(lead, width)+"\n"+p.stepList(width),

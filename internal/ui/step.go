@@ -548,7 +548,7 @@ func (p *stepPage) headView(width int) string {
 		lines = append(lines, st.Subtle.Render(wrap("Done earlier in this run; the check above is fresh.", width)))
 	}
 	if p.notice != "" {
-		lines = append([]string{st.Subtle.Render(truncate(p.notice, width))}, lines...)
+		lines = append([]string{st.Subtle.Render(wrap(p.notice, width))}, lines...)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -1079,3 +1079,38 @@ func TestAFinishThatStoppedDoesNotTickWhatFailed(t *testing.T) {
 		t.Errorf("the work done before is not ticked:\n%s", v)
 	}
 }
+
+// TestNarrowScreensWrapInsteadOfCutting: at 50 columns the camera line of
+// the overview, the notice about the step before and the finish page's
+// progress lines (an address at their end) are wrapped, never cut with
+// "…".
+func TestNarrowScreensWrapInsteadOfCutting(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, testOptions(t, fakeCamera(t)), 50, 30)
+	d.connect()
+	id := d.m.w.identity
+	d.expectText("firmware " + id.Firmware)
+	d.m.w.notice = "Step 1: nothing to change (pass); the firmware list of 2026-11-01 was used for the check."
+	d.gotoStep(2)
+	d.expectText("the firmware list of 2026-11-01 was used for the check.")
+	long := "waiting for the camera to come back at https://192.168.100.200:8443 (a reboot takes about two minutes)"
+	d.m.w.progress = []string{long, "checking all 22 steps again at https://192.168.100.200:8443"}
+	p := newFinishPage(d.m.w)
+	p.phase = finishFailed
+	got := p.progressView(50)
+	if strings.Contains(got, "…") || !strings.Contains(flatText(got), flatText(long)) || !strings.Contains(got, "https://192.168.100.200:8443") {
+		t.Fatalf("the finish progress at 50 columns:\n%s", got)
+	}
+	for _, line := range strings.Split(got, "\n") {
+		if ansi.StringWidth(line) > 50 {
+			t.Fatalf("a line wider than the screen: %q", line)
+		}
+	}
+	if strings.Contains(d.screen(), "…") {
+		t.Fatalf("a cut line at 50 columns:\n%s", d.screen())
+	}
+}
+
+// flatText is text with its line breaks and indentation collapsed to
+// single spaces, to compare wrapped text with the sentence it came from.
+func flatText(s string) string { return strings.Join(strings.Fields(ansi.Strip(s)), " ") }
