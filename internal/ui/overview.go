@@ -138,12 +138,15 @@ func (w *wizard) statusCounts(word func(steps.Status) string) []string {
 }
 
 // stepList draws the 22 steps with their status: one column when there
-// is room, else two.
+// is room, two (titles cut to fit the grid) when the screen is too low
+// for 22 rows but wide enough for two columns; below 60 columns one
+// column with the status symbol only, each title wrapped under itself
+// (the page scrolls).
 func (p *overviewPage) stepList(width int) string {
 	w := p.w
 	rows := make([]string, len(w.all))
 	colW := width
-	twoCols := w.height < len(w.all)+12 || width < 60
+	twoCols := w.height < len(w.all)+12 && width >= 60
 	if twoCols {
 		colW = (width - 2) / 2
 	}
@@ -153,11 +156,16 @@ func (p *overviewPage) stepList(width int) string {
 			title = "(step " + strconv.Itoa(i+1) + ")"
 		}
 		word := padRight(w.st.statusWord(w.shownStatus(i)), 9) + " "
-		if twoCols {
+		if twoCols || width < 60 {
 			word = w.st.statusSymbol(w.shownStatus(i)) + " "
 		}
 		prefix := fmt.Sprintf("%2d ", i+1)
-		rows[i] = prefix + word + truncate(title, max(4, colW-len(prefix)-ansi.StringWidth(word)))
+		lead := len(prefix) + ansi.StringWidth(word)
+		if twoCols {
+			rows[i] = prefix + word + truncate(title, max(4, colW-lead))
+		} else {
+			rows[i] = indent(title, width, lead, prefix+word)
+		}
 	}
 	if !twoCols {
 		return strings.Join(rows, "\n")

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // summaryPage shows where the files are and the final 22 statuses.
@@ -52,15 +53,21 @@ func (p *summaryPage) view(width, height int) string {
 		{"Secrets", f.Secrets, "encrypted with your passphrase"},
 		{"Report", f.Report, "also .json and .html"},
 	} {
-		if it[1] != "" {
-			files = append(files, truncate(padRight("  "+it[0]+":", 11)+padRight(filepath.Base(it[1]), 30)+" "+st.Subtle.Render("("+it[2]+")"), width))
+		if it[1] == "" {
+			continue
 		}
+		line := padRight("  "+it[0]+":", 11) + padRight(filepath.Base(it[1]), 30) + " " + st.Subtle.Render("("+it[2]+")")
+		if ansi.StringWidth(line) > width {
+			// Narrow: the name whole, the note under it.
+			line = indent(filepath.Base(it[1]), width, 11, "  "+it[0]+":") + "\n" + st.Subtle.Render(indent("("+it[2]+")", width, 11, ""))
+		}
+		files = append(files, line)
 	}
 	ov := &overviewPage{w: w}
 	context := stack(
 		title+"\n"+strings.Join(files, "\n"),
 		p.nextText(width),
-		st.Label.Render("Final check of the 22 steps:")+" "+ov.counts()+"\n"+ov.stepList(width),
+		wrap(st.Label.Render("Final check of the 22 steps:")+" "+ov.counts(), width)+"\n"+ov.stepList(width),
 	)
 	return w.layout(context, "", width, height)
 }

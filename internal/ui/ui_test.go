@@ -1109,6 +1109,20 @@ func TestNarrowScreensWrapInsteadOfCutting(t *testing.T) {
 	if strings.Contains(d.screen(), "…") {
 		t.Fatalf("a cut line at 50 columns:\n%s", d.screen())
 	}
+	d.m.w.files = session.Files{Backup: "/srv/site/10.8.0.123-config.cfg.age", Secrets: "/srv/site/10.8.0.123-secrets.json.age", Report: "/srv/site/10.8.0.123-handover.md"}
+	d.m.w.finished = true
+	summary := newSummaryPage(d.m.w).view(50, 80)
+	for _, want := range []string{"10.8.0.123-config.cfg.age", "10.8.0.123-secrets.json.age", "10.8.0.123-handover.md", "(encrypted with your passphrase)", "(also .json and .html)",
+		"Enable the Intrusion Detection with notification and block of offending IP address", "Change default password for MxMessage (only necessary if utilized)"} {
+		if !strings.Contains(flatText(summary), want) {
+			t.Fatalf("the summary at 50 columns lacks %q:\n%s", want, summary)
+		}
+	}
+	for _, line := range strings.Split(summary, "\n") {
+		if ansi.StringWidth(line) > 50 || strings.Contains(line, "…") {
+			t.Fatalf("the summary at 50 columns has a line cut or wider than the screen: %q", line)
+		}
+	}
 }
 
 // flatText is text with its line breaks and indentation collapsed to
