@@ -1112,8 +1112,11 @@ func TestNarrowScreensWrapInsteadOfCutting(t *testing.T) {
 	d.m.w.files = session.Files{Backup: "/srv/site/10.8.0.123-config.cfg.age", Secrets: "/srv/site/10.8.0.123-secrets.json.age", Report: "/srv/site/10.8.0.123-handover.md"}
 	d.m.w.finished = true
 	summary := newSummaryPage(d.m.w).view(50, 80)
-	for _, want := range []string{"10.8.0.123-config.cfg.age", "10.8.0.123-secrets.json.age", "10.8.0.123-handover.md", "(encrypted with your passphrase)", "(also .json and .html)",
-		"Enable the Intrusion Detection with notification and block of offending IP address", "Change default password for MxMessage (only necessary if utilized)"} {
+	wants := []string{
+		"10.8.0.123-config.cfg.age", "10.8.0.123-secrets.json.age", "10.8.0.123-handover.md", "(encrypted with your passphrase)", "(also .json and .html)",
+		"Enable the Intrusion Detection with notification and block of offending IP address", "Change default password for MxMessage (only necessary if utilized)",
+	}
+	for _, want := range wants {
 		if !strings.Contains(flatText(summary), want) {
 			t.Fatalf("the summary at 50 columns lacks %q:\n%s", want, summary)
 		}
