@@ -207,7 +207,7 @@ func applyOutcome(run session.SiteResult) applyResult {
 	s, err := run.Session, run.RunErr
 	files := s.Files()
 	r.AddressAfter, r.Requests = s.Address(), s.Requests()
-	r.Backup, r.Secrets, r.Report = files.Backup, files.Secrets, files.Report
+	r.Backup, r.Secrets, r.Report, r.Kept = files.Backup, files.Secrets, files.Report, files.Kept
 	for _, st := range s.Results() {
 		res := st.After.Status
 		if st.Skipped != "" {

@@ -16,8 +16,10 @@ type ApplyCamera struct {
 	Backup       string      `json:"backup"`
 	Secrets      string      `json:"secrets"`
 	Report       string      `json:"report"`
-	Requests     int64       `json:"requests"`
-	Error        string      `json:"error,omitempty"`
+	// Kept are an earlier run's files moved to dated names, not overwritten.
+	Kept     []string `json:"kept,omitempty"`
+	Requests int64    `json:"requests"`
+	Error    string   `json:"error,omitempty"`
 }
 
 // ApplyStep is one step's result in an ApplyCamera.
@@ -56,6 +58,9 @@ func WriteApply(w io.Writer, cams []ApplyCamera, format string) error {
 			if f[1] != "" {
 				fmt.Fprintf(&b, "  %-8s %s\n", f[0]+":", f[1])
 			}
+		}
+		for _, k := range r.Kept {
+			fmt.Fprintf(&b, "  %-8s %s (the earlier run's, not overwritten)\n", "kept:", k)
 		}
 		b.WriteString("\n")
 	}

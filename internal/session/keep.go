@@ -38,3 +38,15 @@ func keepEarlier(stem, ext string, since time.Time) (string, error) {
 	}
 	return "", fmt.Errorf("keep the earlier run's %s: every dated name for it exists already; move the earlier files away", path)
 }
+
+// keepEarlier is keepEarlier for a file of the session, which remembers
+// what it moved (Files.Kept).
+func (s *Session) keepEarlier(stem, ext string) error {
+	kept, err := keepEarlier(stem, ext, s.Start)
+	if kept != "" {
+		s.mu.Lock()
+		s.files.Kept = append(s.files.Kept, kept)
+		s.mu.Unlock()
+	}
+	return err
+}

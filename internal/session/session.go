@@ -79,6 +79,9 @@ type Files struct {
 	Report  string `json:"report"`
 	JSON    string `json:"report_json"`
 	HTML    string `json:"report_html"`
+	// Kept are the files of an earlier run this run moved aside (to a
+	// dated name) instead of overwriting them.
+	Kept []string `json:"kept,omitempty"`
 }
 
 // Open connects to the camera and takes the first snapshot (one request).
@@ -682,7 +685,7 @@ func (s *Session) Backup(ctx context.Context) error {
 		return err
 	}
 	stem := filepath.Join(s.opts.OutDir, s.fileBase()+"-config")
-	if _, err := keepEarlier(stem, ".cfg.age", s.Start); err != nil {
+	if err := s.keepEarlier(stem, ".cfg.age"); err != nil {
 		return err
 	}
 	path := stem + ".cfg.age"
@@ -735,7 +738,7 @@ func (s *Session) WriteReport() error {
 	}
 	secrets := s.allSecrets()
 	for ext, data := range map[string][]byte{".md": h.Markdown(), ".json": js, ".html": html} {
-		if _, err := keepEarlier(base, ext, s.Start); err != nil {
+		if err := s.keepEarlier(base, ext); err != nil {
 			return err
 		}
 		clean := secret.Redact(string(data), secrets...)

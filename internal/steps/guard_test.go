@@ -255,6 +255,36 @@ func TestAdminUserOfTheProfileIsHonoured(t *testing.T) {
 	}
 }
 
+// TestALockOutAlreadyInForceIsNotGuardedAgain: on a camera that already
+// blocks after 5 failures in a minute (hardened before), recent failed
+// logins of this computer do not stop a plan that keeps those terms
+// (nothing it writes can block anybody the camera does not block now);
+// a lower threshold or a longer window is judged by the guard again.
+func TestALockOutAlreadyInForceIsNotGuardedAgain(t *testing.T) {
+	cfg := baseConfig + "SECTION intrusion\nENABLE=1\nLOCKOUT=1\nTHRESHOLD=5\nWINDOW=60\nLOCKOUT_TIME=600\nNOTIFY=email\nENDSECTION intrusion\n"
+	s := snapshotOf(t, cfg, "https://192.0.2.10")
+	s.WebLog = []camera.LogEntry{{Time: time.Now(), Address: "192.0.2.50", User: "admin", Status: 401, Count: 7}}
+	p := profile.Default()
+	pl, err := intrusionDetection{}.Plan(s, p, gen())
+	if err != nil {
+		t.Fatalf("a plan that keeps the lock-out in force: %v", err)
+	}
+	if len(pl.Params) != 0 {
+		t.Fatalf("the camera already has the profile's intrusion settings, yet the plan writes %v", pl.Params)
+	}
+	p.Intrusion.Threshold = 4
+	_, err = intrusionDetection{}.Plan(s, p, gen())
+	wantGuard(t, err, "7 failed logins")
+	p.Intrusion.Threshold, p.Intrusion.Window = 5, 2*time.Minute
+	_, err = intrusionDetection{}.Plan(s, p, gen())
+	wantGuard(t, err, "7 failed logins")
+	s2 := snapshotOf(t, strings.Replace(cfg, "LOCKOUT=1", "LOCKOUT=0", 1), "https://192.0.2.10")
+	s2.WebLog = s.WebLog
+	p.Intrusion.Window = time.Minute
+	_, err = intrusionDetection{}.Plan(s2, p, gen())
+	wantGuard(t, err, "7 failed logins")
+}
+
 // TestTheWebServerLogRightAfterARebootProvesNothing: the camera deletes its
 // log at every reboot; step 21 read right after one is a manual step, not
 // "no failed logins"; rows count as many failed logins as they say.

@@ -36,6 +36,24 @@ func (intrusionDetection) Check(s *Snapshot) Finding {
 		v(camera.KeyIntrThreshold), v(camera.KeyIntrWindow), v(camera.KeyIntrLockoutTime), v(camera.KeyIntrNotify), deliveryDetail(v(camera.KeyIntrNotify)))
 }
 
+// lockoutTightens reports whether the planned intrusion settings could
+// block an address the camera does not block now: the lock-out is not on
+// yet, or it comes after fewer failures or counts them over a longer
+// window. Only then can this computer's own failed logins lock it out at
+// the moment the step is applied; a camera already blocking on the same
+// terms (a camera hardened before) is left alone by the guard.
+func lockoutTightens(s *Snapshot, in profile.Intrusion) bool {
+	if s.Value(camera.SecIntrusion, camera.KeyIntrEnable) != "1" || s.Value(camera.SecIntrusion, camera.KeyIntrLockout) != "1" {
+		return true
+	}
+	threshold, err1 := strconv.Atoi(s.Value(camera.SecIntrusion, camera.KeyIntrThreshold))
+	window, err2 := strconv.Atoi(s.Value(camera.SecIntrusion, camera.KeyIntrWindow))
+	if err1 != nil || err2 != nil {
+		return true // unreadable: on the safe side
+	}
+	return in.Threshold < threshold || int(in.Window/time.Second) > window
+}
+
 func (d intrusionDetection) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, error) {
 	pl := &Plan{Step: d.Info()}
 	in := p.Intrusion
@@ -48,7 +66,7 @@ func (d intrusionDetection) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*
 	if len(in.Notify) == 0 {
 		return nil, fmt.Errorf("intrusion.notify: name at least one method (email, ipnotify, ...)")
 	}
-	if s.InstallerIP != nil {
+	if s.InstallerIP != nil && lockoutTightens(s, in) {
 		failures := 0
 		cutoff := s.now().Add(-in.Window)
 		for _, e := range s.WebLog {

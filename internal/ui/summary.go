@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -62,6 +63,13 @@ func (p *summaryPage) view(width, height int) string {
 			line = indent(filepath.Base(it[1]), width, 11, "  "+it[0]+":") + "\n" + st.Subtle.Render(indent("("+it[2]+")", width, 11, ""))
 		}
 		files = append(files, line)
+	}
+	if len(f.Kept) > 0 {
+		kept := filepath.Base(f.Kept[0])
+		if len(f.Kept) > 1 {
+			kept += fmt.Sprintf(" and %d more", len(f.Kept)-1)
+		}
+		files = append(files, st.Subtle.Render(indent("The earlier run's report and backup stay beside them under dated names: "+kept+".", width, 2, "")))
 	}
 	ov := &overviewPage{w: w}
 	context := stack(
