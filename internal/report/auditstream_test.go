@@ -155,3 +155,28 @@ func TestTheErrorUnderAHeadingDoesNotRepeatTheAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyTextNamesTheFilesKeptFromTheEarlierRun: apply's text lists the
+// files of the run and, each on its line, the earlier run's files it moved
+// aside; the JSON carries them as "kept" (and leaves the key out when
+// there are none).
+func TestApplyTextNamesTheFilesKeptFromTheEarlierRun(t *testing.T) {
+	cam := ApplyCamera{Address: "https://10.0.0.5", Report: "out/10.8.0.123/10.8.0.123-handover.md",
+		Kept: []string{"out/10.8.0.123/10.8.0.123-handover-2026-11-03-1405.md", "out/10.8.0.123/10.8.0.123-config-2026-11-03-1405.cfg.age"}}
+	var b strings.Builder
+	if err := WriteApply(&b, []ApplyCamera{cam}, "text"); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range cam.Kept {
+		if !strings.Contains(b.String(), "kept:    "+k+" (the earlier run's, not overwritten)\n") {
+			t.Errorf("the text lacks the kept file %s:\n%s", k, b.String())
+		}
+	}
+	b.Reset()
+	if err := WriteApply(&b, []ApplyCamera{cam, {Address: "https://10.0.0.6"}}, "json"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(b.String(), `"kept"`) != 1 || !strings.Contains(b.String(), "10.8.0.123-config-2026-11-03-1405.cfg.age") {
+		t.Errorf("the JSON:\n%s", b.String())
+	}
+}

@@ -1109,12 +1109,16 @@ func TestNarrowScreensWrapInsteadOfCutting(t *testing.T) {
 	if strings.Contains(d.screen(), "…") {
 		t.Fatalf("a cut line at 50 columns:\n%s", d.screen())
 	}
-	d.m.w.files = session.Files{Backup: "/srv/site/10.8.0.123-config.cfg.age", Secrets: "/srv/site/10.8.0.123-secrets.json.age", Report: "/srv/site/10.8.0.123-handover.md"}
+	d.m.w.files = session.Files{
+		Backup: "/srv/site/10.8.0.123-config.cfg.age", Secrets: "/srv/site/10.8.0.123-secrets.json.age", Report: "/srv/site/10.8.0.123-handover.md",
+		Kept: []string{"/srv/site/10.8.0.123-config-2026-11-03-1405.cfg.age", "/srv/site/10.8.0.123-handover-2026-11-03-1405.md"},
+	}
 	d.m.w.finished = true
 	summary := newSummaryPage(d.m.w).view(50, 80)
 	wants := []string{
 		"10.8.0.123-config.cfg.age", "10.8.0.123-secrets.json.age", "10.8.0.123-handover.md", "(encrypted with your passphrase)", "(also .json and .html)",
 		"Enable the Intrusion Detection with notification and block of offending IP address", "Change default password for MxMessage (only necessary if utilized)",
+		"The earlier run's report and backup stay beside them under dated names: 10.8.0.123-config-2026-11-03-1405.cfg.age and 1 more.",
 	}
 	for _, want := range wants {
 		if !strings.Contains(flatText(summary), want) {
