@@ -161,8 +161,10 @@ func TestTheErrorUnderAHeadingDoesNotRepeatTheAddress(t *testing.T) {
 // aside; the JSON carries them as "kept" (and leaves the key out when
 // there are none).
 func TestApplyTextNamesTheFilesKeptFromTheEarlierRun(t *testing.T) {
-	cam := ApplyCamera{Address: "https://10.0.0.5", Report: "out/10.8.0.123/10.8.0.123-handover.md",
-		Kept: []string{"out/10.8.0.123/10.8.0.123-handover-2026-11-03-1405.md", "out/10.8.0.123/10.8.0.123-config-2026-11-03-1405.cfg.age"}}
+	cam := ApplyCamera{
+		Address: "https://10.0.0.5", Report: "out/10.8.0.123/10.8.0.123-handover.md",
+		Kept: []string{"out/10.8.0.123/10.8.0.123-handover-2026-11-03-1405.md", "out/10.8.0.123/10.8.0.123-config-2026-11-03-1405.cfg.age"},
+	}
 	var b strings.Builder
 	if err := WriteApply(&b, []ApplyCamera{cam}, "text"); err != nil {
 		t.Fatal(err)
