@@ -54,6 +54,7 @@ func TestCorruptKnownCamerasFileIsRefusedNotDropped(t *testing.T) {
 		"a short fingerprint":        "10.0.0.1 SHA256:AB:CD 2026\n",
 		"garbage":                    "\x00\x01binary",
 		"a broken next pin":          strings.TrimSuffix(good, "\n") + " next=SHA256:XY\n",
+		"an unknown field":           strings.TrimSuffix(good, "\n") + " other=SHA256:" + strings.Repeat("AB:", 31) + "AB\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
@@ -99,6 +100,13 @@ func TestNextPinReplacesTheOldOneWhenSeen(t *testing.T) {
 	}
 	if fp, _ := reread.Lookup("cam"); fp != newFP || reread.promoteNext("cam", oldFP) {
 		t.Fatal("after the new certificate was seen, only it may be pinned")
+	}
+	again, err := LoadKnownCameras(path)
+	if err != nil {
+		t.Fatalf("the file with a remembered earlier pin does not load: %v", err)
+	}
+	if fp, _ := again.Lookup("cam"); fp != newFP || again.Before("cam") != oldFP {
+		t.Fatalf("read again: pin %s, before %q; want %s and %s", fp, again.Before("cam"), newFP, oldFP)
 	}
 }
 

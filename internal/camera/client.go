@@ -360,7 +360,10 @@ func (c *Client) tlsConfig() *tls.Config {
 			case c.opts.Known.promoteNext(host, fp):
 				return nil
 			case ok:
-				return &FingerprintError{Camera: host, Pinned: pinned, Received: fp}
+				return &FingerprintError{
+					Camera: host, Pinned: pinned, Received: fp, Earlier: fp == c.opts.Known.Before(host),
+					Certificate: cs.PeerCertificates[0], KnownFile: c.opts.Known.Path(),
+				}
 			case c.opts.AcceptNew || (c.opts.ConfirmNew != nil && c.opts.ConfirmNew(host, fp)):
 				return c.opts.Known.Pin(host, fp)
 			default:

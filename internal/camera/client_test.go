@@ -278,6 +278,34 @@ func TestCertificateUploadIsActiveAfterReboot(t *testing.T) {
 	if pinned, _ := known.Lookup("127.0.0.1"); pinned != newFP {
 		t.Fatalf("the pin was not moved to the new certificate: %s", pinned)
 	}
+	if before := known.Before("127.0.0.1"); before != factoryFP {
+		t.Fatalf("the certificate replaced is not remembered: %q, want the factory one %s", before, factoryFP)
+	}
+
+	// A reset that brings the factory certificate back: refused, but
+	// recognised as the camera's earlier certificate, and pinned again
+	// only deliberately.
+	cam.RestoreFactoryCertificate()
+	c.ForgetAuthentication()
+	c.Close()
+	c, _ = camera.New(camera.Options{Address: tlsSrv.URL, Password: factory, Known: known, AcceptNew: true})
+	_, err = c.Identity(ctx(t))
+	var fe *camera.FingerprintError
+	if !errors.As(err, &fe) || !errors.Is(err, camera.ErrFingerprintChanged) || !fe.Earlier || fe.Received != factoryFP || fe.Certificate == nil {
+		t.Fatalf("the factory certificate back after a reset: %v (%+v)", err, fe)
+	}
+	if !strings.Contains(err.Error(), "had before mxwizard installed its own") {
+		t.Fatalf("the message does not say it is the earlier certificate: %v", err)
+	}
+	if err := known.Repin("127.0.0.1", factoryFP, factoryFP); err == nil {
+		t.Fatal("a re-pin against a pin the installer was not shown was accepted")
+	}
+	if err := known.Repin("127.0.0.1", newFP, factoryFP); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Identity(ctx(t)); err != nil {
+		t.Fatalf("after the deliberate re-pin: %v", err)
+	}
 }
 
 // TestCloseClosesTheConnection proves Close reaches the connection under the

@@ -1,6 +1,7 @@
 package camera
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 )
@@ -71,6 +72,14 @@ type FingerprintError struct {
 	Camera   string
 	Pinned   string // SHA-256 fingerprint in the known-cameras file
 	Received string // SHA-256 fingerprint the camera presented
+	// Earlier is set when the received certificate is the one the camera
+	// had before mxwizard installed its own (the known-cameras file
+	// remembers it): a camera reset to factory defaults shows it again.
+	Earlier bool
+	// Certificate is the certificate received (nil when not known).
+	Certificate *x509.Certificate
+	// KnownFile is the known-cameras file ("" for a store in memory).
+	KnownFile string
 }
 
 func (e *FingerprintError) Error() string {
@@ -78,8 +87,16 @@ func (e *FingerprintError) Error() string {
 		return fmt.Sprintf("%s: %s\n  fingerprint (SHA-256): %s\n  try: compare it with the camera's certificate, then accept it (in the wizard, or with --accept-new)",
 			e.Camera, ErrUnknownCamera, e.Received)
 	}
-	return fmt.Sprintf("%s: %s\n  pinned   (SHA-256): %s\n  received (SHA-256): %s\n  try: if you installed a new certificate yourself, remove the camera's entry from the known-cameras file; otherwise someone may be intercepting the connection",
-		e.Camera, ErrFingerprintChanged, e.Pinned, e.Received)
+	file := "the known-cameras file"
+	if e.KnownFile != "" {
+		file = e.KnownFile
+	}
+	if e.Earlier {
+		return fmt.Sprintf("%s: %s\n  pinned   (SHA-256): %s\n  received (SHA-256): %s\n  the received one is the certificate this camera had before mxwizard installed its own: it was probably reset to factory defaults\n  try: connect with mxwizard wizard, which pins it again when you confirm, or remove the line of %s from %s",
+			e.Camera, ErrFingerprintChanged, e.Pinned, e.Received, e.Camera, file)
+	}
+	return fmt.Sprintf("%s: %s\n  pinned   (SHA-256): %s\n  received (SHA-256): %s\n  try: if you installed a new certificate yourself or reset the camera, remove the line of %s from %s; otherwise someone may be intercepting the connection",
+		e.Camera, ErrFingerprintChanged, e.Pinned, e.Received, e.Camera, file)
 }
 
 // Unwrap lets errors.Is match ErrFingerprintChanged or ErrUnknownCamera.

@@ -19,8 +19,10 @@ import (
 // KnownCameras is the trust-on-first-use store: the SHA-256 fingerprint of
 // each camera's TLS certificate, pinned per host (an IP address or name, not
 // the port, so a camera moved to a custom HTTPS port keeps its pin). The file
-// is plain text, one camera a line: `<host> SHA256:<fingerprint> <RFC 3339 time>`;
-// lines starting with `#` are comments. It is safe for concurrent use.
+// is plain text, one camera a line: `<host> SHA256:<fingerprint> <RFC 3339 time>`,
+// then `next=SHA256:<fingerprint>` while a certificate mxwizard uploaded
+// waits for the reboot, and `before=SHA256:<fingerprint>` for the one it
+// replaced; lines starting with `#` are comments. It is safe for concurrent use.
 type KnownCameras struct {
 	mu      sync.Mutex
 	path    string
@@ -30,7 +32,11 @@ type KnownCameras struct {
 type knownEntry struct {
 	fingerprint string
 	next        string // a certificate mxwizard installed that becomes active at the next reboot
-	added       string
+	// before is the certificate pinned before the one mxwizard installed
+	// took its place (the factory certificate, usually): a camera reset to
+	// factory defaults may present it again.
+	before string
+	added  string
 }
 
 var fingerprintRE = regexp.MustCompile(`^([0-9A-F]{2}:){31}[0-9A-F]{2}$`)
@@ -86,12 +92,16 @@ func readKnown(path string) (map[string]knownEntry, error) {
 		if len(f) > 2 {
 			e.added = f[2]
 		}
-		if len(f) > 3 {
-			nx := strings.TrimPrefix(f[3], "next=SHA256:")
-			if !strings.HasPrefix(f[3], "next=SHA256:") || !fingerprintRE.MatchString(nx) {
-				return nil, fmt.Errorf("known-cameras file %s, line %d: the fourth field must be next=SHA256:<fingerprint>: fix or delete that line", path, n)
+		for _, field := range f[min(3, len(f)):] {
+			name, value, _ := strings.Cut(field, "=SHA256:")
+			if !fingerprintRE.MatchString(value) || (name != "next" && name != "before") {
+				return nil, fmt.Errorf("known-cameras file %s, line %d: after the time only next=SHA256:<fingerprint> and before=SHA256:<fingerprint> may follow: fix or delete that line", path, n)
 			}
-			e.next = nx
+			if name == "next" {
+				e.next = value
+			} else {
+				e.before = value
+			}
 		}
 		entries[strings.ToLower(f[0])] = e
 	}
@@ -138,6 +148,37 @@ func (k *KnownCameras) Pin(host, fingerprint string) error {
 	})
 }
 
+// Before is the fingerprint host's certificate had before the one
+// mxwizard installed was pinned in its place ("" when none is known).
+func (k *KnownCameras) Before(host string) string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.entries[strings.ToLower(host)].before
+}
+
+// Repin deliberately replaces host's pin with fingerprint, the installer's
+// choice on seeing a changed certificate (a camera reset to factory
+// defaults): only while the file still pins the certificate the installer
+// was shown (was), so a pin changed meanwhile by another process is never
+// overwritten unseen.
+func (k *KnownCameras) Repin(host, was, fingerprint string) error {
+	if !fingerprintRE.MatchString(fingerprint) {
+		return fmt.Errorf("pin %s: %q is not a SHA-256 fingerprint", host, fingerprint)
+	}
+	key := strings.ToLower(host)
+	return k.update(func(entries map[string]knownEntry) (bool, error) {
+		e := entries[key]
+		if e.fingerprint == fingerprint {
+			return false, nil
+		}
+		if e.fingerprint != was {
+			return false, &FingerprintError{Camera: host, Pinned: e.fingerprint, Received: fingerprint}
+		}
+		entries[key] = knownEntry{fingerprint: fingerprint, added: time.Now().UTC().Format(time.RFC3339)}
+		return true, nil
+	})
+}
+
 // PinNext records the fingerprint of a certificate that will replace the
 // pinned one at the camera's next reboot. Both are accepted until the new one
 // is seen; then it becomes the only pin.
@@ -174,7 +215,9 @@ func (k *KnownCameras) promoteNext(host, fingerprint string) bool {
 		case !ok || e.next == "" || e.next != fingerprint:
 			return false, nil
 		}
-		entries[key] = knownEntry{fingerprint: fingerprint, added: time.Now().UTC().Format(time.RFC3339)}
+		// The certificate it replaces is remembered: a factory reset may
+		// bring it back (Repin).
+		entries[key] = knownEntry{fingerprint: fingerprint, before: e.fingerprint, added: time.Now().UTC().Format(time.RFC3339)}
 		promoted = true
 		return true, nil
 	})
@@ -244,11 +287,14 @@ func writeKnown(path string, entries map[string]knownEntry) error {
 	b.WriteString("# mxwizard known cameras: host, SHA-256 fingerprint of its TLS certificate, when pinned\n")
 	for _, h := range hosts {
 		e := entries[h]
+		fmt.Fprintf(&b, "%s SHA256:%s %s", h, e.fingerprint, e.added)
 		if e.next != "" {
-			fmt.Fprintf(&b, "%s SHA256:%s %s next=SHA256:%s\n", h, e.fingerprint, e.added, e.next)
-		} else {
-			fmt.Fprintf(&b, "%s SHA256:%s %s\n", h, e.fingerprint, e.added)
+			fmt.Fprintf(&b, " next=SHA256:%s", e.next)
 		}
+		if e.before != "" {
+			fmt.Fprintf(&b, " before=SHA256:%s", e.before)
+		}
+		b.WriteString("\n")
 	}
 	if err := atomicfile.Write(path, b.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("save known-cameras file: %w", err)

@@ -390,7 +390,11 @@ func (s *Session) resume(ctx context.Context, st State) error {
 				// happened; anywhere else it may not have: reboot again.
 				rebooted := addr == st.AddressAfterReboot && addr != st.AddressNow
 				s.engine.SetPendingReboot(st.PendingReboot && !rebooted && !st.Finished)
-				s.progress("resuming the interrupted session at %s", addr)
+				if st.Finished {
+					s.progress("connected at %s, in the folder of the earlier run", addr)
+				} else {
+					s.progress("resuming the interrupted session at %s", addr)
+				}
 				return nil
 			}
 			client.Close()

@@ -591,8 +591,20 @@ func (f *lineFace) resolve(is connectIssue) (retry bool, err error) {
 		}
 		return true, nil
 	case issueChangedCertificate:
-		f.say(newChangedFingerprintPage(w, is.fe).body(w.width))
-		return false, nil
+		page := newChangedFingerprintPage(w, is.fe)
+		f.say(page.body(w.width))
+		if len(page.m.items) < 2 {
+			return false, nil // nothing to decide: only back
+		}
+		id, err := f.choose("Pin the received certificate?", page.m.items...)
+		if err != nil || id != "repin" {
+			return false, err
+		}
+		if err := w.opts.Known.Repin(is.fe.Camera, is.fe.Pinned, is.fe.Received); err != nil {
+			f.say(err.Error())
+			return false, nil
+		}
+		return true, nil
 	case issuePlainHTTP:
 		return f.plainHTTP(is.text)
 	}

@@ -556,3 +556,33 @@ func TestLineFaceMendsARefusedPasswordWithTheOneOnFile(t *testing.T) {
 		t.Fatalf("the camera refused %d logins, want 1", got)
 	}
 }
+
+// TestLineFacePinsTheEarlierCertificateAgainAfterAReset: the same through
+// the line face: the earlier certificate back after a reset is said, pinned
+// again on the installer's choice, and the camera recognised.
+func TestLineFacePinsTheEarlierCertificateAgainAfterAReset(t *testing.T) {
+	t.Parallel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	opts := testOptions(t, srv.URLs()[0].HTTPS)
+	commissionKnown(t, srv, opts, opts.Known)
+	cam := srv.Cameras()[0]
+	cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
+	camsimtest.WaitReady(t, cam, 5*time.Second)
+	cam.RestoreFactoryCertificate()
+	res, u, err := runLineFace(t, context.Background(), opts, enterForEverything(40, func(p, said string) (string, bool) {
+		switch {
+		case strings.Contains(said, "Pin the received certificate?"):
+			return "1", true // pin that certificate again
+		case strings.Contains(said, "What now?"):
+			return "1", true // restore
+		}
+		return "", false
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := u.output()
+	if !strings.Contains(flatText(out), "had before mxwizard installed its own") || !res.Finished || !strings.Contains(out, "No step fails.") {
+		t.Fatalf("the earlier certificate pinned again and the camera restored (%+v):\n%s", res, out[max(0, len(out)-3000):])
+	}
+}

@@ -404,27 +404,57 @@ func newFingerprintPage(w *wizard, host, fp string) *menuPage {
 }
 
 // newChangedFingerprintPage refuses a camera whose certificate is not the
-// pinned one.
+// pinned one. When the certificate received is the one the camera had
+// before mxwizard installed its own (a reset to factory defaults brings it
+// back), it offers to pin it again; when it only looks like a factory
+// certificate, it offers that as a deliberate second choice for a camera
+// the installer reset himself; anything else can only be refused.
 func newChangedFingerprintPage(w *wizard, fe *camera.FingerprintError) *menuPage {
 	st := w.st
 	known := "the known-cameras file"
 	if p := w.opts.Known.Path(); p != "" {
 		known = p
 	}
+	explain, items := changedCertificateChoice(fe, known)
 	return &menuPage{
 		w: w, stageName: "Certificate changed",
 		body: func(width int) string {
 			return stack(
-				st.Error.Render(wrap("The camera at "+fe.Camera+" presents another certificate than the one pinned. mxwizard refuses to connect.", width)),
+				st.Error.Render(wrap("The camera at "+fe.Camera+" presents another certificate than the one pinned. mxwizard does not connect unless you decide so.", width)),
 				st.Label.Render("Pinned (SHA-256):")+"\n"+formatFingerprint(fe.Pinned),
 				st.Label.Render("Received (SHA-256):")+"\n"+st.Warn.Render(formatFingerprint(fe.Received)),
-				wrap("If you installed a new certificate on this camera yourself (or reset it to factory defaults), remove its line from "+known+" and connect again. Otherwise someone may be intercepting the connection: check the network before going on.", width),
+				wrap(explain, width),
 			)
 		},
-		m:      newMenu(menuItem{id: "back", label: "Back to the connection screen"}),
-		choose: func(string) tea.Cmd { return w.backToConnect() },
-		back:   w.backToConnect,
+		m: newMenu(items...),
+		choose: func(id string) tea.Cmd {
+			if id == "repin" {
+				if err := w.opts.Known.Repin(fe.Camera, fe.Pinned, fe.Received); err != nil {
+					return w.show(newConnectPage(w, err.Error()))
+				}
+				return w.beforeProbe()
+			}
+			return w.backToConnect()
+		},
+		back: w.backToConnect,
 	}
+}
+
+// changedCertificateChoice is what a changed certificate allows (both
+// faces): the explanation and the choices, the safe one first unless the
+// certificate is the camera's earlier one.
+func changedCertificateChoice(fe *camera.FingerprintError, known string) (string, []menuItem) {
+	back := menuItem{id: "back", label: "Back to the connection screen"}
+	switch {
+	case fe.Earlier:
+		return "The received certificate is the one this camera had before mxwizard installed its own (the known-cameras file remembers it): the camera was reset to factory defaults, which puts its factory certificate back. Nobody can present that certificate without the camera's own key.",
+			[]menuItem{{id: "repin", label: "Pin that certificate again and connect", hint: "Step 16 then installs an own certificate again."}, back}
+	case fe.Certificate != nil && steps.IsFactoryCertificate(fe.Certificate):
+		return "The received certificate looks like a MOBOTIX factory certificate (self-signed, organisation MOBOTIX), as after a reset to factory defaults. But anybody can make one that looks like it, and it is not the certificate this camera had before. Pin it only if you reset this camera yourself and it is on a cable straight to this laptop; otherwise someone may be intercepting the connection: check the network before going on.",
+			[]menuItem{back, {id: "repin", label: "I reset this camera myself: pin the new certificate", hint: "Replaces the pin in " + known + "."}}
+	}
+	return "If you installed a new certificate on this camera yourself, remove its line from " + known + " and connect again. Otherwise someone may be intercepting the connection: check the network before going on.",
+		[]menuItem{back}
 }
 
 // newPlainHTTPPage asks for explicit consent before anything secret

@@ -596,8 +596,16 @@ func TestAStepTheFirmwareIgnoresBecomesAGuidedManualStep(t *testing.T) {
 }
 
 // commission hardens the camera of srv into opts.OutDir with the example
-// profile and the test passphrase.
+// profile and the test passphrase, from another computer (its own
+// known-cameras store).
 func commission(t *testing.T, srv *camsim.Server, opts Options) {
+	t.Helper()
+	commissionKnown(t, srv, opts, camera.NewKnownCamerasInMemory())
+}
+
+// commissionKnown is commission with the known-cameras store given (this
+// computer's, when it is opts.Known).
+func commissionKnown(t *testing.T, srv *camsim.Server, opts Options, known *camera.KnownCameras) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -606,7 +614,7 @@ func commission(t *testing.T, srv *camsim.Server, opts Options) {
 		t.Fatal(err)
 	}
 	s, err := session.Open(ctx, session.Options{
-		Camera:  camera.Options{Address: srv.URLs()[0].HTTPS, Password: secret.New(camera.FactoryPassword), Known: camera.NewKnownCamerasInMemory(), AcceptNew: true},
+		Camera:  camera.Options{Address: srv.URLs()[0].HTTPS, Password: secret.New(camera.FactoryPassword), Known: known, AcceptNew: true},
 		Profile: prof, OutDir: opts.OutDir, Passphrase: secret.New(testPassphrase),
 		Generate: func() (secret.Secret, error) {
 			return secret.New("Commission-Pw-" + strconv.Itoa(rand.IntN(1e6)) + "xQ"), nil
@@ -797,6 +805,65 @@ func refusedLogins(cam *camsim.Camera) int {
 		}
 	}
 	return n
+}
+
+// TestAResetThatBringsTheFactoryCertificateBackIsRecognised: this computer
+// hardened the camera (its known-cameras store pins the certificate step
+// 16 installed); a factory reset puts the factory certificate back. The
+// wizard says it is the camera's earlier certificate and offers to pin it
+// again first; then the earlier run is found and the camera recognised.
+func TestAResetThatBringsTheFactoryCertificateBackIsRecognised(t *testing.T) {
+	t.Parallel()
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	opts := testOptions(t, srv.URLs()[0].HTTPS)
+	commissionKnown(t, srv, opts, opts.Known)
+	cam := srv.Cameras()[0]
+	cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
+	camsimtest.WaitReady(t, cam, 5*time.Second)
+	cam.RestoreFactoryCertificate()
+	d := newDriver(t, opts, 100, 40)
+	d.expectText("Camera address")
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("presents another certificate than the one pinned")
+	d.expectText("the one this camera had before mxwizard installed its own", "› 1. Pin that certificate again and connect")
+	d.key("enter")
+	d.waitText("Backup passphrase of the earlier run")
+	d.typeText(testPassphrase)
+	d.key("enter")
+	d.waitText("This camera was hardened before")
+	u, _ := camera.ParseAddress(opts.Address)
+	if pinned, _ := opts.Known.Lookup(u.Hostname()); pinned != camera.FingerprintSHA256(cam.Certificate().Raw) {
+		t.Fatalf("the factory certificate is not pinned again: %s", pinned)
+	}
+}
+
+// TestACertificateThatOnlyLooksLikeAFactoryOneIsNotTheDefault: a changed
+// certificate that is not the camera's earlier one but looks like a
+// MOBOTIX factory certificate (anybody can make one) may be pinned only as
+// the second choice, after a warning; the first choice goes back.
+func TestACertificateThatOnlyLooksLikeAFactoryOneIsNotTheDefault(t *testing.T) {
+	t.Parallel()
+	addr := fakeCamera(t)
+	opts := testOptions(t, addr)
+	u, _ := camera.ParseAddress(addr)
+	if err := opts.Known.Pin(u.Hostname(), strings.Repeat("AB:", 31)+"AB"); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, opts, 100, 40)
+	d.expectText("Camera address")
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("presents another certificate than the one pinned")
+	d.expectText("anybody can make one that looks like it", "› 1. Back to the connection screen", "2. I reset this camera myself: pin the new certificate")
+	d.key("down")
+	d.key("enter")
+	d.waitText("Backup passphrase")
+	if pinned, _ := opts.Known.Lookup(u.Hostname()); pinned == strings.Repeat("AB:", 31)+"AB" {
+		t.Fatal("the deliberate choice did not pin the new certificate")
+	}
 }
 
 // TestAnAnswerIsJudgedWhenItsFieldIsLeft: a threshold of 2 is refused at

@@ -99,6 +99,8 @@ type Camera struct {
 	certPEM     []byte          // cert and key, as kept in the state directory
 	pending     *tls.Certificate
 	pendingPEM  []byte
+	factoryTLS  *tls.Certificate // the factory certificate, made once
+	factoryPEM  []byte
 	uploadedKey []byte // httpd_privkey.pem, waiting for its certificate
 
 	booting bool
@@ -191,15 +193,45 @@ func (c *Camera) initLocked() {
 }
 
 func (c *Camera) factoryCertificate() (tls.Certificate, []byte) {
+	if c.factoryTLS != nil {
+		return *c.factoryTLS, c.factoryPEM
+	}
+	var cert tls.Certificate
+	var pemData []byte
 	if c.opts.FactoryCert.Certificate != nil {
-		cert := c.opts.FactoryCert
-		return cert, certKeyPEM(cert)
+		cert = c.opts.FactoryCert
+		pemData = certKeyPEM(cert)
+	} else {
+		var err error
+		if cert, pemData, err = selfSigned(c.opts.Hostname, c.opts.Addresses); err != nil {
+			panic("camsim: generate the factory certificate: " + err.Error())
+		}
 	}
-	cert, pemData, err := selfSigned(c.opts.Hostname, c.opts.Addresses)
-	if err != nil {
-		panic("camsim: generate the factory certificate: " + err.Error())
-	}
+	c.factoryTLS, c.factoryPEM = &cert, pemData
 	return cert, pemData
+}
+
+// RestoreFactoryCertificate puts the factory certificate back in force
+// (and drops one uploaded but not yet active), as a factory reset does on
+// firmware that resets the certificate with the configuration. Whether
+// MOBOTIX firmware does is not known from the facts; `reset configfile`
+// here keeps an installed certificate, the other possibility. Tests call
+// both. Without a state directory the factory certificate is the one the
+// camera started with; with one, the one made when that directory was new
+// or, once restarted, a new one (the directory keeps only the certificate
+// in force).
+func (c *Camera) RestoreFactoryCertificate() {
+	c.lock()
+	defer c.mu.Unlock()
+	c.cert, c.certPEM = c.factoryCertificate()
+	c.pending, c.pendingPEM = nil, nil
+	if err := c.persistLocked(certFile, c.certPEM); err != nil {
+		c.syslogLocked("state directory: %v", err)
+	}
+	if err := c.persistLocked(pendingFile, nil); err != nil {
+		c.syslogLocked("state directory: %v", err)
+	}
+	c.syslogLocked("web server: the factory certificate is active again")
 }
 
 // loadStateLocked reads the state directory: the flash and the
