@@ -20,7 +20,7 @@ import (
 )
 
 // collect runs auditAll and keeps every result, for tests.
-func collect(t testing.TB, addrs []string, concurrency int, opts func(string) camera.Options) *report.Audit {
+func collect(t testing.TB, addrs []string, concurrency int, opts func(string) (camera.Options, error)) *report.Audit {
 	t.Helper()
 	a := &report.Audit{}
 	err := auditAll(context.Background(), addrs, concurrency, opts, func(c report.AuditCamera) error {
@@ -48,8 +48,8 @@ func BenchmarkAuditFleet(b *testing.B) {
 			pw := secret.New(camera.FactoryPassword)
 			b.ResetTimer()
 			for b.Loop() {
-				err := auditAll(context.Background(), addrs, defaultAuditConcurrency, func(addr string) camera.Options {
-					return camera.Options{Address: addr, Password: pw, Known: known, AcceptNew: true}
+				err := auditAll(context.Background(), addrs, defaultAuditConcurrency, func(addr string) (camera.Options, error) {
+					return camera.Options{Address: addr, Password: pw, Known: known, AcceptNew: true}, nil
 				}, func(c report.AuditCamera) error {
 					if c.Error != "" {
 						return errors.New(c.Error)
@@ -72,8 +72,8 @@ func TestAuditAllKeepsOrderAndReportsEveryCamera(t *testing.T) {
 	}
 	addrs = append(addrs, "https://127.0.0.1:1") // nothing listens there
 	pw := secret.New(camera.FactoryPassword)
-	a := collect(t, addrs, 2, func(addr string) camera.Options {
-		return camera.Options{Address: addr, Password: pw, AcceptNew: true, Retries: 1}
+	a := collect(t, addrs, 2, func(addr string) (camera.Options, error) {
+		return camera.Options{Address: addr, Password: pw, AcceptNew: true, Retries: 1}, nil
 	})
 	if len(a.Cameras) != len(addrs) {
 		t.Fatalf("%d results for %d cameras", len(a.Cameras), len(addrs))
@@ -148,7 +148,7 @@ func TestAuditAllHoldsABoundedNumberOfResults(t *testing.T) {
 	}
 	pw := secret.New(camera.FactoryPassword)
 	var started, emitted, most atomic.Int64
-	err := auditAll(context.Background(), addrs, concurrency, func(addr string) camera.Options {
+	err := auditAll(context.Background(), addrs, concurrency, func(addr string) (camera.Options, error) {
 		ahead := started.Add(1) - emitted.Load()
 		for {
 			m := most.Load()
@@ -156,7 +156,7 @@ func TestAuditAllHoldsABoundedNumberOfResults(t *testing.T) {
 				break
 			}
 		}
-		return camera.Options{Address: addr, Password: pw, AcceptNew: true, Retries: 1, Timeout: 3 * time.Second}
+		return camera.Options{Address: addr, Password: pw, AcceptNew: true, Retries: 1, Timeout: 3 * time.Second}, nil
 	}, func(c report.AuditCamera) error {
 		if want := addrs[emitted.Load()]; c.Address != want {
 			return fmt.Errorf("result for %s written where %s belongs", c.Address, want)
@@ -186,9 +186,9 @@ func TestAuditAllStopsAskingWhenTheOutputFails(t *testing.T) {
 	pw := secret.New(camera.FactoryPassword)
 	var asked atomic.Int64
 	broken := errors.New("broken pipe")
-	err := auditAll(context.Background(), addrs, 1, func(addr string) camera.Options {
+	err := auditAll(context.Background(), addrs, 1, func(addr string) (camera.Options, error) {
 		asked.Add(1)
-		return camera.Options{Address: addr, Password: pw, AcceptNew: true}
+		return camera.Options{Address: addr, Password: pw, AcceptNew: true}, nil
 	}, func(report.AuditCamera) error { return broken })
 	if !errors.Is(err, broken) {
 		t.Fatalf("auditAll returned %v, want the output's error", err)

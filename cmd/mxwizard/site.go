@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -129,25 +130,39 @@ func parseHostsList(data []byte) ([]siteCamera, error) {
 	return out, nil
 }
 
+// listedCamera is a camera of a JSON hosts list: of mxwizard discover
+// (address), or of the site report apply writes (address_after, where the
+// camera answers since the run; address_before when it was not reached).
+type listedCamera struct {
+	Address       string `json:"address"`
+	AddressAfter  string `json:"address_after"`
+	AddressBefore string `json:"address_before"`
+}
+
 // parseDiscoverJSON takes the cameras of mxwizard discover --format json
-// (its object, or a bare list of found cameras).
+// (its object, or a bare list of found cameras), or of a site report
+// (site-handover.json: the cameras where they answer after the run, so
+// that the site can be audited again).
 func parseDiscoverJSON(data []byte) ([]siteCamera, error) {
-	var found []discoveredCamera
+	var found []listedCamera
 	if data[0] == '{' {
-		var d discoverReport
+		var d struct {
+			Cameras []listedCamera `json:"cameras"`
+		}
 		if err := json.Unmarshal(data, &d); err != nil {
-			return nil, fmt.Errorf("not the JSON of mxwizard discover: %v", err)
+			return nil, fmt.Errorf("not the JSON of mxwizard discover or of a site report: %v", err)
 		}
 		found = d.Cameras
 	} else if err := json.Unmarshal(data, &found); err != nil {
-		return nil, fmt.Errorf("not the JSON of mxwizard discover: %v", err)
+		return nil, fmt.Errorf("not the JSON of mxwizard discover or of a site report: %v", err)
 	}
 	var out []siteCamera
 	for i, f := range found {
-		if f.Address == "" {
+		addr := cmp.Or(f.Address, f.AddressAfter, f.AddressBefore)
+		if addr == "" {
 			return nil, fmt.Errorf("camera %d of the list has no address", i+1)
 		}
-		out = append(out, siteCamera{Address: f.Address, Where: fmt.Sprintf("camera %d of the list", i+1)})
+		out = append(out, siteCamera{Address: addr, Where: fmt.Sprintf("camera %d of the list", i+1)})
 	}
 	return out, nil
 }

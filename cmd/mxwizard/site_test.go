@@ -152,6 +152,27 @@ func TestASiteFoundByDiscoverIsHardenedSideBySide(t *testing.T) {
 			t.Errorf("%s changed in the second run", name)
 		}
 	}
+
+	// Audited afterwards from its own site report: each camera where it
+	// answers now, logged in with the admin account of its secrets file
+	// (no password given); the unreachable one is said in its place.
+	t.Setenv(envPassword, "")
+	auditArgs := []string{"audit", "--known-cameras", known, "--hosts", filepath.Join(out, "site-handover.json"), "--secrets", out}
+	stdout, stderr, code = runCLI(t, auditArgs...)
+	if code != exitRefused || !strings.Contains(stdout, "4 cameras checked: 3 hardened (no step fails), 0 with findings, 1 could not be checked.") ||
+		!strings.Contains(stdout, "no secrets file of a run on") {
+		t.Fatalf("audit --secrets of the site: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for name, v := range after {
+		if strings.Contains(stdout+stderr, v) {
+			t.Errorf("the audit's output holds %s", name)
+		}
+	}
+	t.Setenv(envPassphrase, "not the site passphrase")
+	stdout, _, code = runCLI(t, auditArgs...)
+	if code != exitRefused || strings.Count(stdout, "does not open") != 3 || !strings.Contains(stdout, "0 hardened") {
+		t.Fatalf("audit --secrets with a wrong passphrase: exit %d\n%s", code, stdout)
+	}
 }
 
 func TestTheHostsListIsCheckedBeforeAnyCamera(t *testing.T) {

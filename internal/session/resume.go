@@ -1,10 +1,13 @@
 package session
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/mxwizard/mxwizard/internal/camera"
 )
 
 // Interrupted is an unfinished run found in an output directory.
@@ -160,4 +163,36 @@ func findFinished(out, base string, match func(State) bool) (Commissioning, bool
 		}
 	}
 	return found, ok
+}
+
+// SecretsFiles indexes the secrets files of the runs in dir (dir itself
+// and the run folders inside it: apply's <serial>/ and the wizard's) by
+// the host the run was on, the newest run's for a host; read from the
+// plain state files only. A run whose addresses were on more than one host
+// is left out: its file is not given to a camera by guess.
+func SecretsFiles(dir string) map[string]string {
+	files := map[string]string{}
+	newest := map[string]time.Time{}
+	for _, d := range runFolders(dir, "") {
+		st, has, err := LoadState(d)
+		if err != nil || !has || st.SecretsFile == "" || st.SecretsFile == "." {
+			continue
+		}
+		u, err := camera.ParseAddress(cmp.Or(st.AddressNow, st.Camera))
+		if err != nil {
+			continue
+		}
+		host := strings.ToLower(u.Hostname())
+		if !sameHost(st, host) {
+			continue
+		}
+		p := filepath.Join(d, filepath.Base(st.SecretsFile)) // never outside its folder
+		if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if t, seen := newest[host]; !seen || st.Updated.After(t) {
+			files[host], newest[host] = p, st.Updated
+		}
+	}
+	return files
 }

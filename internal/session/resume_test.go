@@ -340,3 +340,37 @@ func TestFindInterruptedLooksWhereARunMayHaveLeftItsFiles(t *testing.T) {
 		t.Fatal("a damaged state file in the host's own folder is not reported")
 	}
 }
+
+// TestSecretsFilesIndexesTheNewestRunOfEachHost: by the host a run was on,
+// the newest run's secrets file; a run whose addresses were on two hosts
+// and a run without a secrets file are left out.
+func TestSecretsFilesIndexesTheNewestRunOfEachHost(t *testing.T) {
+	out := t.TempDir()
+	day := time.Date(2026, 11, 3, 14, 5, 0, 0, time.UTC)
+	run := func(name, camera, after string, updated time.Time, secrets bool) string {
+		t.Helper()
+		dir := filepath.Join(out, name)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		st := State{Camera: camera, AddressNow: camera, AddressAfterReboot: after, Serial: name, Updated: updated, Finished: true}
+		if secrets {
+			st.SecretsFile = name + "-secrets.json.age"
+			if err := os.WriteFile(filepath.Join(dir, st.SecretsFile), []byte("age"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := WriteState(dir, st); err != nil {
+			t.Fatal(err)
+		}
+		return filepath.Join(dir, st.SecretsFile)
+	}
+	run("old", "https://10.0.0.5", "", day, true)
+	newer := run("new", "https://10.0.0.5:8443", "https://10.0.0.5:8443", day.AddDate(0, 0, 1), true)
+	run("moved", "https://10.0.0.6", "https://10.0.0.99", day, true)
+	run("none", "https://10.0.0.7", "", day, false)
+	got := SecretsFiles(out)
+	if len(got) != 1 || got["10.0.0.5"] != newer {
+		t.Fatalf("SecretsFiles = %v, want only 10.0.0.5 -> %s", got, newer)
+	}
+}

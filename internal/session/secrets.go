@@ -259,3 +259,23 @@ func (s *Session) redact(err error) error {
 	}
 	return &redactedError{msg: clean, err: err}
 }
+
+// LoginOnFile is the administrator account the secrets file at path holds
+// (the camera's login since the run that wrote it), opened with passphrase.
+func LoginOnFile(path string, passphrase secret.Secret) (user string, password secret.Secret, err error) {
+	data, err := backup.ReadFile(path, passphrase)
+	switch {
+	case errors.Is(err, backup.ErrWrongPassphrase):
+		return "", secret.Secret{}, fmt.Errorf("the secrets file %s does not open with this backup passphrase: give the one of the run that wrote it", path)
+	case err != nil:
+		return "", secret.Secret{}, err
+	}
+	sec, err := backup.UnmarshalSecrets(data)
+	if err != nil {
+		return "", secret.Secret{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if sec.AdminPassword.IsZero() {
+		return "", secret.Secret{}, fmt.Errorf("the secrets file %s holds no admin password (its run did not set one): give the camera's password", path)
+	}
+	return sec.AdminUser, sec.AdminPassword, nil
+}
