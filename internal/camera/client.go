@@ -660,10 +660,13 @@ func (c *Client) Store(ctx context.Context) error {
 }
 
 // ResetToFactory brings back the factory configuration (users too) and
-// activates it. It is not stored: a reboot without Store brings the old
-// configuration back.
+// activates it, except the network settings (section ethernet: address,
+// name, DHCP): a whole reset would bring the factory address 10.x.x.x
+// back at the reboot, and the camera would vanish from the network the
+// installer reaches it on. It is not stored: a reboot without Store
+// brings the old configuration back.
 func (c *Client) ResetToFactory(ctx context.Context) error {
-	_, err := c.Run(ctx, new(Script).ResetConfigFile().Update())
+	_, err := c.Run(ctx, new(Script).ResetExceptSections(SecEthernet).Update())
 	return err
 }
 

@@ -128,6 +128,12 @@ func (s *Script) Store() *Script { return s.add("store") }
 // ResetConfigFile brings back the factory defaults (in RAM, until stored).
 func (s *Script) ResetConfigFile() *Script { return s.add("reset configfile") }
 
+// ResetExceptSections brings back the factory defaults of every section
+// but the ones named (in RAM, until stored).
+func (s *Script) ResetExceptSections(names ...string) *Script {
+	return s.add("reset exceptsection " + strings.Join(names, " "))
+}
+
 // Reboot restarts the camera after the script.
 func (s *Script) Reboot() *Script { return s.add("reboot") }
 

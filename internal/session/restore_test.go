@@ -14,6 +14,7 @@ import (
 	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
+	"github.com/mxwizard/mxwizard/internal/profile"
 	"github.com/mxwizard/mxwizard/internal/secret"
 	"github.com/mxwizard/mxwizard/internal/steps"
 )
@@ -256,4 +257,63 @@ func TestRestoreCrashPointSweep(t *testing.T) {
 		}
 	}
 	t.Logf("%d requests of a restore swept", total)
+}
+
+// TestStep2ResetsAHardenedCameraAndTheRunHardensItAgain: a camera
+// hardened before (by somebody else) is reset by step 2 and hardened again
+// in the same run, every step passing: the reset keeps the network
+// settings (the name set before is still there, the camera answers where
+// it did), and the IP rules of step 7 are planned with the address the
+// camera saw this computer as before the reset.
+func TestStep2ResetsAHardenedCameraAndTheRunHardensItAgain(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	pass := secret.New("reset again passphrase")
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
+	cam := srv.Cameras()[0]
+	known := camera.NewKnownCamerasInMemory()
+	first, err := runOnce(ctx, srv.URLs()[0].HTTPS, t.TempDir(), known, pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cam.RunScript("\nhelo\nwrite params\nethernet/HOSTNAME=lobby-cam\nupdate\nstore\nquit\n\n")
+	adminPW, _ := first.KnownSecret(steps.AdminPassword)
+	hardenedAt := first.Address()
+	first.Close()
+
+	prof, err := profile.Parse(profile.Example())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof.FactoryReset = true
+	s, err := Open(ctx, Options{
+		Camera:  camera.Options{Address: hardenedAt, Password: adminPW, Known: known, Timeout: 5 * time.Second},
+		Profile: prof, OutDir: t.TempDir(), Passphrase: pass, Generate: generate,
+		PollInterval: 20 * time.Millisecond, BootTimeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.ApplyAll(ctx); err != nil {
+		t.Fatalf("harden after the reset of step 2: %v", err)
+	}
+	if _, err := s.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s.Failed() {
+		t.Fatalf("a step fails after the reset and hardening: %+v", s.Results())
+	}
+	reset := false
+	for _, r := range s.Results() {
+		if r.ID == "factory-reset" && len(r.Changes) > 0 {
+			reset = true
+		}
+	}
+	if !reset {
+		t.Fatal("step 2 did not reset the camera: the test proves nothing")
+	}
+	if got := cam.FlashConfig().Value(camera.SecEthernet, camera.KeyHostname); got != "lobby-cam" {
+		t.Fatalf("the reset lost the network settings: the name is %q", got)
+	}
 }

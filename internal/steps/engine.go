@@ -345,6 +345,10 @@ func (e *Engine) Apply(ctx context.Context, st Step, s *Snapshot, p *Plan) (*Sna
 		if err != nil {
 			return s, Finding{}, fmt.Errorf("step %d: log in after the reset: %w", p.Step.Number, err)
 		}
+		// The reset changes the configuration, not the network path: the
+		// address the camera sees this computer as (which the IP rules of
+		// step 7 must admit) and the log read at the start still hold.
+		ns.WebLog, ns.SeenAs = s.WebLog, s.SeenAs
 		return ns, safeCheck(st, ns), nil
 	}
 	if p.Certificate != nil {

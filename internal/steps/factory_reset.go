@@ -25,7 +25,8 @@ func (r factoryReset) Plan(s *Snapshot, p *profile.Profile, _ *Secrets) (*Plan, 
 	if p.FactoryReset && !s.FactoryPassword {
 		pl.FactoryReset = true
 		pl.Notes = append(pl.Notes,
-			"ALL settings are lost: users and passwords (admin/meinsm again), groups, network, recording and event settings",
+			"ALL settings are lost: users and passwords (admin/meinsm again), groups, recording and event settings",
+			"except the network settings (address, name, DHCP, 802.1X): kept, so that the camera still answers at this address after the reboot; check them at Admin Menu > Ethernet Interface",
 			"the reset is not stored until the end of the run: pulling the cable before that brings the old configuration back")
 	}
 	return pl, nil
