@@ -374,3 +374,53 @@ func TestSecretsFilesIndexesTheNewestRunOfEachHost(t *testing.T) {
 		t.Fatalf("SecretsFiles = %v, want only 10.0.0.5 -> %s", got, newer)
 	}
 }
+
+// TestARunAgainTriesThePasswordOnFileFirstWhenTheRunEndedWithIt: a run
+// that ended logged in with the admin password of its secrets file says so
+// in its state (and holds no password); the same command again, given the
+// factory password, logs in with the one on file first, so the camera
+// refuses nothing (each refusal would count towards its intrusion
+// threshold, and step 8's lock-out guard would refuse run after run).
+func TestARunAgainTriesThePasswordOnFileFirstWhenTheRunEndedWithIt(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cam, _, tlsSrv := camsimtest.New(t)
+	known := camera.NewKnownCamerasInMemory()
+	out := t.TempDir()
+	pass := secret.New("run again passphrase")
+	first, err := runOnce(ctx, tlsSrv.URL, out, known, pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminPW, _ := first.KnownSecret(steps.AdminPassword)
+	first.Close()
+	st, ok, err := LoadState(out)
+	if err != nil || !ok || !st.LoginOnFile {
+		t.Fatalf("the state of a run that ended with the password on file: %+v %v", st, err)
+	}
+	raw, _ := os.ReadFile(filepath.Join(out, StateFile))
+	if strings.Contains(string(raw), adminPW.Reveal()) {
+		t.Fatal("the state file holds the admin password")
+	}
+	refused := func() int {
+		n := 0
+		for _, e := range camera.ParseWebLog([]byte(cam.WebLog())) {
+			if e.Status == 401 && e.User != "" {
+				n += e.Count
+			}
+		}
+		return n
+	}
+	before := refused()
+	again, err := runOnce(ctx, tlsSrv.URL, out, known, pass) // the factory password given, as before
+	if err != nil {
+		t.Fatalf("the same run again: %v", err)
+	}
+	defer again.Close()
+	if again.Failed() {
+		t.Fatalf("a step fails in the run again: %+v", again.Results())
+	}
+	if got := refused() - before; got != 0 {
+		t.Fatalf("the camera refused %d logins in the run again, want none", got)
+	}
+}

@@ -337,38 +337,52 @@ func (s *Session) resume(ctx context.Context, st State) error {
 			addrs = append(addrs, a)
 		}
 	}
-	// No password given: the camera refused the installer's already, so
-	// only the one on file is tried (one refusal less towards its
-	// intrusion threshold).
-	var passwords []secret.Secret
-	given := !s.opts.Camera.Password.IsZero()
-	if given {
-		passwords = append(passwords, s.opts.Camera.Password)
+	// The passwords to try, each once. No password given: the camera
+	// refused the installer's already, so only the one on file is tried.
+	// When the run was last logged in with the one on file, it goes
+	// first: a stale password given (often the factory one) is then not
+	// refused once more towards the camera's intrusion threshold, which
+	// would keep step 8's lock-out guard refusing run after run.
+	type candidate struct {
+		pw   secret.Secret
+		what string // how the refusal names it
 	}
-	for _, pw := range []secret.Secret{saved, secret.New(camera.FactoryPassword)} {
-		if pw.IsZero() || slices.ContainsFunc(passwords, pw.Equal) {
-			continue
+	var cands []candidate
+	add := func(pw secret.Secret, what string) {
+		if !pw.IsZero() && !slices.ContainsFunc(cands, func(c candidate) bool { return c.pw.Equal(pw) }) {
+			cands = append(cands, candidate{pw, what})
 		}
-		if pw.Reveal() == camera.FactoryPassword && !resetApplied(st) {
-			continue // only a reset by the run brings the factory password back
-		}
-		passwords = append(passwords, pw)
 	}
-	if len(passwords) == 0 {
+	given := s.opts.Camera.Password
+	var factory secret.Secret
+	if resetApplied(st) {
+		factory = secret.New(camera.FactoryPassword) // only a reset by the run brings it back
+	}
+	if st.LoginOnFile {
+		add(saved, "the admin password on file")
+		add(given, "the password given")
+	} else {
+		add(given, "the password given")
+		add(saved, "the admin password on file")
+	}
+	add(factory, "the factory password")
+	if len(cands) == 0 {
 		return fmt.Errorf("resume: no password to log in with: the secrets file in %s holds no admin password; give the camera's password", s.opts.OutDir)
 	}
 	s.engine.PortOffset, s.engine.KnownPortOffset = st.PortOffset, st.PortOffsetKnown
 	var lastErr error
-	refused, plainSkipped := false, false
+	var refusedWhat []string
+	plainSkipped := false
 	for _, addr := range addrs {
-		for i, pw := range passwords {
-			if (i > 0 || !given) && strings.HasPrefix(addr, "http://") {
+		for _, c := range cands {
+			if !c.pw.Equal(given) && strings.HasPrefix(addr, "http://") {
 				// Over plain HTTP no certificate proves that this is the
 				// camera of the state: the password on file (or the factory
 				// one) is never offered to it.
 				plainSkipped = true
-				break
+				continue
 			}
+			pw := c.pw
 			o := s.opts.Camera
 			o.Address, o.Password, o.AcceptNew = addr, pw, false
 			client, err := camera.New(o)
@@ -403,15 +417,17 @@ func (s *Session) resume(ctx context.Context, st State) error {
 				return fmt.Errorf("resume: %s presents a certificate the known-cameras file does not pin, and a resumed run never pins one (--accept-new does not apply to it): use the known-cameras file of the interrupted run (--known-cameras), or check the certificate and pin it with mxwizard audit --accept-new %s first: %w", addr, addr, err)
 			}
 			if errors.Is(err, camera.ErrUnauthorized) {
-				refused = true
+				if !slices.Contains(refusedWhat, c.what) {
+					refusedWhat = append(refusedWhat, c.what)
+				}
 				continue // one more try, with the next password
 			}
 			break // not reachable here: try the next address
 		}
 	}
-	if plainSkipped && (refused || !given) {
+	if plainSkipped && (len(refusedWhat) > 0 || given.IsZero()) {
 		what := "the camera refused the password given; over"
-		if !given {
+		if given.IsZero() {
 			what = "over"
 		}
 		msg := fmt.Sprintf("resume: %s plain HTTP mxwizard does not try the one on file (no certificate proves which camera answers): read it with mxwizard backup decrypt and give it with --password-file", what)
@@ -420,15 +436,8 @@ func (s *Session) resume(ctx context.Context, st State) error {
 		}
 		return fmt.Errorf("%s: %w", msg, lastErr)
 	}
-	if refused {
-		tried := "the password given"
-		switch {
-		case !given:
-			tried = "the admin password on file"
-		case len(passwords) > 1:
-			tried = "the password given and the one on file"
-		}
-		return fmt.Errorf("resume: the camera refused %s: %w", tried, lastErr)
+	if len(refusedWhat) > 0 {
+		return fmt.Errorf("resume: the camera refused %s: %w", strings.Join(refusedWhat, " and "), lastErr)
 	}
 	return fmt.Errorf("resume: the camera answers on none of %s: %w", strings.Join(addrs, ", "), lastErr)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/mxwizard/mxwizard/internal/atomicfile"
 	"github.com/mxwizard/mxwizard/internal/profile"
 	"github.com/mxwizard/mxwizard/internal/report"
+	"github.com/mxwizard/mxwizard/internal/steps"
 )
 
 // StateFile is the name of the resume state in the output directory.
@@ -40,6 +41,10 @@ type State struct {
 	// never among them: the profile holds references only ("generate",
 	// "env:NAME", "file:PATH"), and any other value is dropped.
 	Answers *profile.Profile `json:"answers,omitempty"`
+	// LoginOnFile: the run was last logged in with the admin password of
+	// its secrets file (no password is kept here, only that fact): a
+	// resume tries that one first.
+	LoginOnFile bool `json:"login_on_file,omitempty"`
 }
 
 // SaveState writes the state file atomically.
@@ -49,9 +54,17 @@ func (s *Session) SaveState() error {
 		User: s.engine.Client.User(), SecretsFile: filepath.Base(s.files.Secrets), Updated: time.Now().UTC(), Steps: s.results, Finished: s.finished,
 		PendingReboot: s.engine.PendingReboot(), AddressAfterReboot: s.rebootTo,
 		PortOffset: s.engine.PortOffset, PortOffsetKnown: s.engine.KnownPortOffset,
-		Answers: s.opts.Profile.WithoutLiterals(),
+		Answers: s.opts.Profile.WithoutLiterals(), LoginOnFile: s.loginOnFile(),
 	}
 	return WriteState(s.opts.OutDir, st)
+}
+
+// loginOnFile reports whether the engine is logged in with the admin
+// password the run knows (set or kept by step 3, or read from the secrets
+// file), which the secrets file holds.
+func (s *Session) loginOnFile() bool {
+	pw, ok := s.KnownSecret(steps.AdminPassword)
+	return ok && !pw.IsZero() && pw.Equal(s.engine.Password)
 }
 
 // WriteState writes a state file into dir.
