@@ -416,11 +416,33 @@ func TestARunAgainTriesThePasswordOnFileFirstWhenTheRunEndedWithIt(t *testing.T)
 	if err != nil {
 		t.Fatalf("the same run again: %v", err)
 	}
-	defer again.Close()
 	if again.Failed() {
 		t.Fatalf("a step fails in the run again: %+v", again.Results())
 	}
 	if got := refused() - before; got != 0 {
 		t.Fatalf("the camera refused %d logins in the run again, want none", got)
+	}
+	again.Close()
+
+	// A state that does not know it yet (written by an older mxwizard):
+	// the stale password is refused once, and from then on known.
+	st, _, _ = LoadState(out)
+	st.LoginOnFile = false
+	if err := WriteState(out, st); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{1, 0} {
+		before := refused()
+		s, err := openExample(ctx, tlsSrv.URL, out, known, pass)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		if got := refused() - before; got != want {
+			t.Fatalf("open %d after the flag was lost: %d refused logins, want %d", i+1, got, want)
+		}
+	}
+	if st, _, _ := LoadState(out); !st.LoginOnFile {
+		t.Fatal("the state did not learn that the password on file logs in")
 	}
 }

@@ -404,6 +404,15 @@ func (s *Session) resume(ctx context.Context, st State) error {
 				// happened; anywhere else it may not have: reboot again.
 				rebooted := addr == st.AddressAfterReboot && addr != st.AddressNow
 				s.engine.SetPendingReboot(st.PendingReboot && !rebooted && !st.Finished)
+				if pw.Equal(saved) && !st.LoginOnFile {
+					// Learnt now: the password on file is the camera's. Kept
+					// at once, so that the next run does not try the stale
+					// one first, whatever this run does.
+					st.LoginOnFile = true
+					if err := WriteState(s.opts.OutDir, st); err != nil {
+						return err
+					}
+				}
 				if st.Finished {
 					s.progress("connected at %s, in the folder of the earlier run", addr)
 				} else {

@@ -63,8 +63,15 @@ func (s *Session) SaveState() error {
 // password the run knows (set or kept by step 3, or read from the secrets
 // file), which the secrets file holds.
 func (s *Session) loginOnFile() bool {
-	pw, ok := s.KnownSecret(steps.AdminPassword)
-	return ok && !pw.IsZero() && pw.Equal(s.engine.Password)
+	if s.engine.Password.IsZero() {
+		return false
+	}
+	if pw, ok := s.KnownSecret(steps.AdminPassword); ok && pw.Equal(s.engine.Password) {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.file.values[steps.AdminPassword].Equal(s.engine.Password)
 }
 
 // WriteState writes a state file into dir.

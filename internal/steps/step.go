@@ -176,7 +176,7 @@ func (p *Plan) Lines() []string {
 	}
 	var out []string
 	if p.FactoryReset {
-		out = append(out, "reset the whole configuration to factory defaults (users, passwords, network settings)")
+		out = append(out, "reset the whole configuration to factory defaults (users and passwords too), except the network settings")
 	}
 	for _, prm := range p.Params {
 		v := prm.Value
