@@ -76,7 +76,11 @@ no step fails, 1 a step fails, 2 refused.`,
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "backup of firmware %s, camera runs %s\n", res.BackupFirmware, res.CameraFirmware)
-			fmt.Fprintf(w, "sections that change: %s\n", strings.Join(res.Differ, ", "))
+			if len(res.Differ) == 0 {
+				fmt.Fprintln(w, "no section changes: the camera's configuration is the backup's")
+			} else {
+				fmt.Fprintf(w, "sections that change: %s\n", strings.Join(res.Differ, ", "))
+			}
 			if res.Certificate {
 				fmt.Fprintln(w, "the certificate of the commissioning is installed again")
 			}
