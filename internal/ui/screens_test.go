@@ -4,12 +4,16 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/mxwizard/mxwizard/internal/camera/camsim"
+	"github.com/mxwizard/mxwizard/internal/camera/camsim/camsimtest"
 	"github.com/mxwizard/mxwizard/internal/secret"
 )
 
@@ -45,6 +49,9 @@ var volatile = []struct {
 	{regexp.MustCompile(`/tmp/mxwizard-demo-\d{8}`), func(string) string { return "/tmp/mxwizard-demo-20261201" }},
 	// dates (validity of a new certificate)
 	{regexp.MustCompile(`\b20\d\d-[01]\d-[0-3]\d\b`), func(string) string { return "2029-12-01" }},
+	// a date with the time of day (when an earlier run wrote its files),
+	// after the rule above made its date the fixed one
+	{regexp.MustCompile(`\b2029-12-01 [0-2]\d:[0-5]\d\b`), func(string) string { return "2026-11-03 14:05" }},
 }
 
 func normalizeScreen(s string) string {
@@ -124,6 +131,23 @@ func TestScreensMatchTheDocs(t *testing.T) {
 			captures["generated-passwords"+suffix] = d.screen()
 		}
 	}
+	matchDocs(t, captures)
+	// The README quotes two of them: they must be the same screens.
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"overview-80x24.txt", "step-plan-80x24.txt"} {
+		if !strings.Contains(string(readme), normalizeScreen(captures[name])) {
+			t.Errorf("the README's copy of %s differs from the wizard's screen:\n%s", name, normalizeScreen(captures[name]))
+		}
+	}
+}
+
+// matchDocs compares each capture with its file in docs/screens (-update
+// rewrites them).
+func matchDocs(t *testing.T, captures map[string]string) {
+	t.Helper()
 	dir := filepath.Join("..", "..", "docs", "screens")
 	for name, scr := range captures {
 		got := normalizeScreen(scr)
@@ -139,17 +163,38 @@ func TestScreensMatchTheDocs(t *testing.T) {
 			t.Fatalf("%s: %v (run go test ./internal/ui -run TestScreensMatchTheDocs -update)", name, err)
 		}
 		if string(want) != got {
-			t.Errorf("docs/screens/%s differs from the wizard's screen (run go test ./internal/ui -run TestScreensMatchTheDocs -update):\n%s", name, got)
+			t.Errorf("docs/screens/%s differs from the wizard's screen (run go test ./internal/ui -run 'TestScreensMatchTheDocs|TestReHardeningScreens' -update):\n%s", name, got)
 		}
 	}
-	// The README quotes two of them: they must be the same screens.
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"overview-80x24.txt", "step-plan-80x24.txt"} {
-		if !strings.Contains(string(readme), normalizeScreen(captures[name])) {
-			t.Errorf("the README's copy of %s differs from the wizard's screen:\n%s", name, normalizeScreen(captures[name]))
-		}
-	}
+}
+
+// TestReHardeningScreensMatchTheDocs captures the way back to a camera
+// this computer hardened and somebody reset since (its factory certificate
+// back): the changed certificate recognised as the camera's earlier one,
+// the earlier run's passphrase, the choice between restore, the same
+// secrets and new ones.
+func TestReHardeningScreensMatchTheDocs(t *testing.T) {
+	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond, IP: net.IPv4(127, 0, 0, 1)})
+	opts := screensOptions(t, srv.URLs()[0].HTTPS)
+	commissionKnown(t, srv, opts, opts.Known)
+	cam := srv.Cameras()[0]
+	cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
+	camsimtest.WaitReady(t, cam, 5*time.Second)
+	cam.RestoreFactoryCertificate()
+	d := newDriver(t, opts, 80, 24)
+	captures := map[string]string{}
+	d.expectText("Camera address")
+	d.key("enter")
+	d.key("enter")
+	d.key("enter")
+	d.waitText("presents another certificate than the one pinned")
+	captures["certificate-back-80x24.txt"] = d.screen()
+	d.key("enter")
+	d.waitText("Backup passphrase of the earlier run")
+	captures["passphrase-earlier-run-80x24.txt"] = d.screen()
+	d.typeText(testPassphrase)
+	d.key("enter")
+	d.waitText("This camera was hardened before")
+	captures["hardened-before-80x24.txt"] = d.screen()
+	matchDocs(t, captures)
 }
