@@ -76,8 +76,10 @@ func (f *cameraFlags) cameraOptions(cmd *cobra.Command) (func(addr string) camer
 	}, nil
 }
 
-func (f *cameraFlags) known() (*camera.KnownCameras, error) {
-	path := f.knownCameras
+func (f *cameraFlags) known() (*camera.KnownCameras, error) { return loadKnown(f.knownCameras) }
+
+// loadKnown loads the known-cameras file at path, or the default one.
+func loadKnown(path string) (*camera.KnownCameras, error) {
 	if path == "" {
 		p, err := camera.DefaultKnownCamerasPath()
 		if err != nil {

@@ -29,11 +29,12 @@ type discoverReport struct {
 
 func newDiscoverCmd() *cobra.Command {
 	var (
-		format      string
-		portList    string
-		force       bool
-		timeout     time.Duration
-		concurrency int
+		format       string
+		knownCameras string
+		portList     string
+		force        bool
+		timeout      time.Duration
+		concurrency  int
 	)
 	cmd := &cobra.Command{
 		Use:   "discover [flags] [RANGE...]",
@@ -111,6 +112,12 @@ The JSON output is a hosts list for apply and audit (--hosts FILE, or
 			if err != nil {
 				return withCode(exitCanceled, fmt.Errorf("the search was interrupted: %w", err))
 			}
+			if known, err := loadKnown(knownCameras); err != nil {
+				// The search stands without it: said, not fatal.
+				fmt.Fprintf(cmd.ErrOrStderr(), "mxwizard: %v; the certificates seen are not compared with it\n", err)
+			} else {
+				discover.ComparePins(found, known)
+			}
 			rep := discoverReport{Ports: ports, Took: time.Since(start).Round(time.Millisecond).String(), Cameras: found}
 			if rep.Cameras == nil {
 				rep.Cameras = []discoveredCamera{}
@@ -131,6 +138,7 @@ The JSON output is a hosts list for apply and audit (--hosts FILE, or
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (a hosts list for apply and audit)")
 	cmd.Flags().StringVar(&portList, "ports", "443,80", "ports to try on every address, comma-separated")
+	cmd.Flags().StringVar(&knownCameras, "known-cameras", "", "compare the certificates seen with this trust-on-first-use file (default: in your configuration directory); nothing is pinned")
 	cmd.Flags().BoolVar(&force, "force", false, "search ranges larger than a /16")
 	cmd.Flags().DurationVar(&timeout, "timeout", 1500*time.Millisecond, "how long to wait for an address to answer")
 	cmd.Flags().IntVar(&concurrency, "concurrency", 256, "addresses asked at the same time")
@@ -192,6 +200,14 @@ func writeDiscoverText(w io.Writer, rep discoverReport) error {
 			fmt.Fprintf(&b, "    factory certificate, SHA-256 %s\n", c.Certificate)
 		default:
 			fmt.Fprintf(&b, "    own certificate, SHA-256 %s\n", c.Certificate)
+		}
+		switch c.Pin {
+		case discover.PinSame:
+			b.WriteString("    the certificate this computer pinned for it\n")
+		case discover.PinEarlier:
+			b.WriteString("    the certificate it had before mxwizard installed its own: reset to factory defaults? (the wizard offers to pin it again)\n")
+		case discover.PinChanged:
+			b.WriteString("    NOT the certificate this computer pinned for this address: someone may be intercepting, or it got a new one outside mxwizard\n")
 		}
 	}
 	if rep.Hint != "" {

@@ -51,6 +51,51 @@ type Camera struct {
 	// plain HTTP port beside HTTPS): a camera is listed once, at its HTTPS
 	// address when it has one.
 	AlsoAt []string `json:"also_at,omitempty"`
+	// Pin compares the certificate with this computer's known-cameras
+	// file (ComparePins): PinSame, PinChanged, PinEarlier, or empty when
+	// the address is not pinned (or the camera speaks plain HTTP only).
+	Pin string `json:"pin,omitempty"`
+}
+
+// What ComparePins finds for a camera's certificate.
+const (
+	// PinSame: the certificate pinned for this address.
+	PinSame = "same"
+	// PinChanged: another certificate than the one pinned: someone may be
+	// intercepting, or the camera got a new one outside mxwizard.
+	PinChanged = "changed"
+	// PinEarlier: the certificate the camera had before mxwizard installed
+	// its own (a reset to factory defaults brings it back).
+	PinEarlier = "earlier"
+)
+
+// ComparePins sets each camera's Pin from the known-cameras store: the
+// search itself never pins anything (it logs in nowhere), but what it saw
+// is compared with what this computer trusts.
+func ComparePins(found []Camera, known *camera.KnownCameras) {
+	if known == nil {
+		return
+	}
+	for i := range found {
+		c := &found[i]
+		if c.Certificate == "" {
+			continue
+		}
+		u, err := camera.ParseAddress(c.Address)
+		if err != nil {
+			continue
+		}
+		pinned, ok := known.Lookup(u.Hostname())
+		switch {
+		case !ok:
+		case pinned == c.Certificate:
+			c.Pin = PinSame
+		case known.Before(u.Hostname()) == c.Certificate:
+			c.Pin = PinEarlier
+		default:
+			c.Pin = PinChanged
+		}
+	}
 }
 
 // MaxPrefixBits is the largest range searched without Options.Force: a /16

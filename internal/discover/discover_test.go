@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -137,5 +139,40 @@ func TestAClosedPortAndSomethingElseAreNotCameras(t *testing.T) {
 	ln2.Close()
 	if _, ok := Probe(t.Context(), ip, closed, 0); ok {
 		t.Error("a closed port was taken for a camera")
+	}
+}
+
+// TestComparePinsSaysWhatThisComputerTrusts: a camera found is compared
+// with the known-cameras file by its address: the pinned certificate, the
+// one it had before mxwizard installed its own, another one, or nothing
+// known (and plain HTTP has no certificate to compare).
+func TestComparePinsSaysWhatThisComputerTrusts(t *testing.T) {
+	fp := func(b string) string { return strings.Repeat(b+":", 31) + b }
+	path := filepath.Join(t.TempDir(), "known")
+	file := fmt.Sprintf("10.0.0.5 SHA256:%s 2026-11-03T14:05:00Z\n10.0.0.6 SHA256:%s 2026-11-03T14:05:00Z before=SHA256:%s\n10.0.0.7 SHA256:%s 2026-11-03T14:05:00Z\n",
+		fp("AA"), fp("BB"), fp("CC"), fp("DD"))
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	known, err := camera.LoadKnownCameras(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := []Camera{
+		{Address: "https://10.0.0.5:443", Certificate: fp("AA")},
+		{Address: "https://10.0.0.6:8443", Certificate: fp("CC")},
+		{Address: "https://10.0.0.7", Certificate: fp("EE")},
+		{Address: "https://10.0.0.8", Certificate: fp("AA")},
+		{Address: "http://10.0.0.5:80"},
+	}
+	ComparePins(found, known)
+	for i, want := range []string{PinSame, PinEarlier, PinChanged, "", ""} {
+		if found[i].Pin != want {
+			t.Errorf("%s: pin %q, want %q", found[i].Address, found[i].Pin, want)
+		}
+	}
+	data, _ := os.ReadFile(path)
+	if string(data) != file {
+		t.Fatal("comparing changed the known-cameras file")
 	}
 }

@@ -65,6 +65,7 @@ func searchNetwork(ctx context.Context, w *wizard) searchMsg {
 		msg.searched = append(msg.searched, r.Text)
 	}
 	msg.found, msg.err = discover.Search(ctx, ranges, discover.Options{Ports: ports}, nil)
+	discover.ComparePins(msg.found, w.opts.Known)
 	return msg
 }
 
@@ -91,6 +92,14 @@ func foundLabel(c discover.Camera) string {
 		what += ", factory certificate"
 	default:
 		what += ", own certificate"
+	}
+	switch c.Pin {
+	case discover.PinSame:
+		what += " (pinned here)"
+	case discover.PinEarlier:
+		what += " (its certificate before mxwizard's: reset?)"
+	case discover.PinChanged:
+		what += " (NOT the certificate pinned here)"
 	}
 	return c.Address + "  " + what
 }

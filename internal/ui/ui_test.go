@@ -1202,3 +1202,20 @@ func TestNarrowScreensWrapInsteadOfCutting(t *testing.T) {
 // flatText is text with its line breaks and indentation collapsed to
 // single spaces, to compare wrapped text with the sentence it came from.
 func flatText(s string) string { return strings.Join(strings.Fields(ansi.Strip(s)), " ") }
+
+// TestASearchResultSaysWhetherItsCertificateIsTheOnePinned: the cameras a
+// search lists say whether this computer pinned their certificate, had it
+// as theirs before mxwizard installed its own, or pinned another one.
+func TestASearchResultSaysWhetherItsCertificateIsTheOnePinned(t *testing.T) {
+	for pin, want := range map[string]string{
+		discover.PinSame:    "own certificate (pinned here)",
+		discover.PinEarlier: "factory certificate (its certificate before mxwizard's: reset?)",
+		discover.PinChanged: "own certificate (NOT the certificate pinned here)",
+		"":                  "own certificate",
+	} {
+		c := discover.Camera{Address: "https://10.0.0.5", LoginRequired: true, Certificate: "AA", FactoryCertificate: pin == discover.PinEarlier, Pin: pin}
+		if got := foundLabel(c); !strings.HasSuffix(got, want) {
+			t.Errorf("pin %q: %q, want it to end in %q", pin, got, want)
+		}
+	}
+}
