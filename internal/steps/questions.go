@@ -78,7 +78,7 @@ func Questions(stepID string, s *Snapshot, p *profile.Profile) []Question {
 		return []Question{{
 			ID: "factory_reset", Kind: AskConfirm, Strong: true, Default: yesNo(p.FactoryReset),
 			Prompt: "Reset this camera to factory defaults?",
-			Help:   "Everything is lost: users, passwords, network, recording and event settings. Only for cameras of unknown history.",
+			Help:   "Everything is lost (users, passwords, recording and event settings) except the network settings, kept so that the camera stays at this address. Only for cameras of unknown history.",
 			Set:    func(p *profile.Profile, v string) error { p.FactoryReset = yes(v); return nil },
 		}}
 	case "admin-password":
