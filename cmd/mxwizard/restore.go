@@ -84,6 +84,9 @@ no step fails, 1 a step fails, 2 refused.`,
 			if res.Certificate {
 				fmt.Fprintln(w, "the certificate of the commissioning is installed again")
 			}
+			if res.MovesTo != "" {
+				fmt.Fprintf(w, "the backup's network settings move the camera to %s at the reboot: this computer must reach that address\n", res.MovesTo)
+			}
 			if plan {
 				fmt.Fprintln(w, "nothing was written (--plan)")
 				return nil

@@ -113,6 +113,19 @@ func WithPort(base *url.URL, scheme string, port int) *url.URL {
 	return u
 }
 
+// WithHost returns u at another host (an IP address or name), with the
+// same scheme and port.
+func WithHost(u *url.URL, host string) *url.URL {
+	v := &url.URL{Scheme: u.Scheme, Host: host}
+	if strings.Contains(host, ":") {
+		v.Host = "[" + host + "]"
+	}
+	if p := u.Port(); p != "" {
+		v.Host = net.JoinHostPort(host, p)
+	}
+	return v
+}
+
 // PortOf returns the URL's port, or the scheme's default.
 func PortOf(u *url.URL) int {
 	if p := u.Port(); p != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,7 +53,11 @@ type RestoreResult struct {
 	Differ []string
 	// Certificate is set when the certificate of the commissioning was
 	// installed again.
-	Certificate  bool
+	Certificate bool
+	// MovesTo is the IP address the backup's network settings give the
+	// camera at the reboot, when it is not the one the camera has now (a
+	// whole factory reset brings back the factory address 10.x.x.x).
+	MovesTo      string
 	AddressAfter string
 	Steps        []report.HandoverStep
 	Files        Files
@@ -121,6 +126,10 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 			res.Differ = append(res.Differ, name)
 		}
 	}
+	savedIP, nowIP := saved.Value(camera.SecEthernet, camera.KeyIPAddr), before.Config.Value(camera.SecEthernet, camera.KeyIPAddr)
+	if ip := net.ParseIP(savedIP); ip != nil && net.ParseIP(nowIP) != nil && !ip.Equal(net.ParseIP(nowIP)) {
+		res.MovesTo = ip.String()
+	}
 	var pair *certs.Pair
 	if k, c := sec.values[steps.CertificateKey], sec.values[steps.CertificatePEM]; !k.IsZero() && !c.IsZero() {
 		if pair, err = certs.ImportPair([]byte(c.Reveal()), []byte(k.Reveal())); err != nil {
@@ -179,15 +188,40 @@ func Restore(ctx context.Context, o RestoreOptions) (*RestoreResult, error) {
 	restored := *before
 	restored.Config = saved
 	altScheme, altPort := steps.AddressAfterReboot(&restored)
+	primary, alt := camera.WithPort(before.Base, scheme, port), camera.WithPort(before.Base, altScheme, altPort)
+	if res.MovesTo != "" {
+		// The restored network settings move the camera: it is looked for
+		// there, then once where it is now (a firmware that keeps its
+		// address). The certificate it will present there is pinned for
+		// that address from the file (or from this connection), never from
+		// the network.
+		alt = camera.WithPort(before.Base, scheme, port)
+		primary = camera.WithHost(primary, res.MovesTo)
+		fp := next.Fingerprint()
+		if pair != nil {
+			fp = camera.FingerprintSHA256(pair.Cert.Raw)
+		}
+		if err := o.Camera.Known.PinNext(res.MovesTo, fp); err != nil {
+			return nil, fmt.Errorf("restore: pin the certificate for %s: %w", res.MovesTo, err)
+		}
+		progress("the backup's network settings move the camera from %s to %s at the reboot", nowIP, res.MovesTo)
+	}
 	progress("rebooting the camera")
 	if err := next.Reboot(ctx); err != nil {
 		return nil, fmt.Errorf("restore: reboot: %w", err)
 	}
-	next.SetBase(camera.WithPort(before.Base, scheme, port))
+	next.SetBase(primary)
 	next.ForgetAuthentication()
 	progress("waiting for the camera at %s", next.Address())
-	if _, err := next.WaitAfterReboot(ctx, o.BootTimeout, o.PollInterval, camera.WithPort(before.Base, altScheme, altPort)); err != nil {
+	atAlt, err := next.WaitAfterReboot(ctx, o.BootTimeout, o.PollInterval, alt)
+	if err != nil {
+		if res.MovesTo != "" {
+			return nil, fmt.Errorf("restore: after the reboot the camera should answer at %s (the network settings of the backup), and this computer does not reach it there: connect it to that network and check the camera with mxwizard audit --secrets; %w", res.MovesTo, err)
+		}
 		return nil, fmt.Errorf("restore: after the reboot, with the admin password of the secrets file: %w", err)
+	}
+	if atAlt && res.MovesTo != "" {
+		progress("the camera answers at %s, not at %s: its network settings did not take effect", next.Address(), primary)
 	}
 	if pair != nil && next.Fingerprint() != camera.FingerprintSHA256(pair.Cert.Raw) {
 		return nil, fmt.Errorf("restore: after the reboot the camera presents certificate %s, not the one of the commissioning", next.Fingerprint())

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -315,5 +316,45 @@ func TestStep2ResetsAHardenedCameraAndTheRunHardensItAgain(t *testing.T) {
 	}
 	if got := cam.FlashConfig().Value(camera.SecEthernet, camera.KeyHostname); got != "lobby-cam" {
 		t.Fatalf("the reset lost the network settings: the name is %q", got)
+	}
+}
+
+// TestARestoreSaysWhenTheBackupMovesTheCamera: the reset camera has
+// another IP address in its network settings than the backup (a whole
+// factory reset brings back the factory address): the plan says where the
+// backup's network settings move it, the restore looks for it there first,
+// and (the simulated camera does not move its listening address, as a
+// firmware that kept its address would not) finds it where it was and says
+// that the settings did not take effect.
+func TestARestoreSaysWhenTheBackupMovesTheCamera(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	pass := secret.New("restore moves passphrase")
+	site := hardenThenReset(ctx, t, pass)
+	site.cam.RunScript("\nhelo\nwrite params\nethernet/IPADDR=10.0.0.99\nupdate\nstore\nquit\n\n")
+	backupIP := site.cam.FactoryConfig().Value(camera.SecEthernet, camera.KeyIPAddr)
+	var said []string
+	opts := RestoreOptions{
+		Camera:     camera.Options{Address: site.srv.URLs()[0].HTTPS, Password: secret.New(camera.FactoryPassword), Known: site.known},
+		Backup:     site.first.Files().Backup,
+		Passphrase: pass, PollInterval: 20 * time.Millisecond, BootTimeout: 500 * time.Millisecond,
+		Progress: func(m string) { said = append(said, m) },
+	}
+	plan := opts
+	plan.PlanOnly = true
+	pr, err := Restore(ctx, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pr.MovesTo != backupIP || !slices.Contains(pr.Differ, camera.SecEthernet) {
+		t.Fatalf("the plan: moves to %q (want %q), sections %v", pr.MovesTo, backupIP, pr.Differ)
+	}
+	res, err := Restore(ctx, opts)
+	if err != nil {
+		t.Fatalf("restore: %v\n%s", err, strings.Join(said, "\n"))
+	}
+	all := strings.Join(said, "\n")
+	if !strings.Contains(all, "move the camera from 10.0.0.99 to "+backupIP) || !strings.Contains(all, "its network settings did not take effect") || res.Failed {
+		t.Fatalf("what the restore said (failed %v):\n%s", res.Failed, all)
 	}
 }
