@@ -282,10 +282,32 @@ func (s *Session) Commissioned() (time.Time, bool) {
 // installed certificate). Judged from what the camera shows, never from a
 // failed login.
 func (s *Session) AtFactorySettings() bool {
+	password, cert, ports := s.factorySigns()
+	return password && (cert || ports)
+}
+
+// FactorySigns says what shows the camera's factory state, as observed:
+// "the factory password works", "it shows its factory certificate", "its
+// web server is on the factory ports 443 and 80" (only those that hold).
+func (s *Session) FactorySigns() []string {
+	password, cert, ports := s.factorySigns()
+	var out []string
+	if password {
+		out = append(out, "the factory password works")
+	}
+	if cert {
+		out = append(out, "it shows its factory certificate")
+	}
+	if ports {
+		out = append(out, "its web server is on the factory ports 443 and 80")
+	}
+	return out
+}
+
+func (s *Session) factorySigns() (password, cert, ports bool) {
 	snap := s.snap
 	https, http := snap.Value(camera.SecWebServer, camera.KeyHTTPSPort), snap.Value(camera.SecWebServer, camera.KeyHTTPPorts)
-	factoryCert := snap.Certificate == nil || steps.IsFactoryCertificate(snap.Certificate)
-	return snap.FactoryPassword && (factoryCert || (https == "443" && http == "80"))
+	return snap.FactoryPassword, snap.Certificate == nil || steps.IsFactoryCertificate(snap.Certificate), https == "443" && http == "80"
 }
 
 // BackupFile is the camera's encrypted configuration backup in the output

@@ -70,8 +70,8 @@ func (w *wizard) recognisedChoices() []menuItem {
 // recognisedText says what mxwizard found.
 func (w *wizard) recognisedText() string {
 	when, _ := w.sess.Commissioned()
-	return fmt.Sprintf("This camera (serial %s) was hardened on %s: its secrets file is in %s. It is at factory settings now (the factory password works, it shows its factory certificate and ports): it was probably reset.",
-		w.identity.Serial, when.Local().Format("2006-01-02 15:04"), w.outDir)
+	return fmt.Sprintf("This camera (serial %s) was hardened on %s: its secrets file is in %s. It is at factory settings now (%s): it was probably reset.",
+		w.identity.Serial, when.Local().Format("2006-01-02 15:04"), w.outDir, strings.Join(w.sess.FactorySigns(), ", "))
 }
 
 // recognised reports whether the opened session is of a camera hardened
