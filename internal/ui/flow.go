@@ -94,6 +94,9 @@ func (w *wizard) onProbe(msg probeMsg) tea.Cmd {
 	w.stopBusy()
 	if is := w.issueOf(msg.err); is.kind != issueNone {
 		if w.offerFiledPassword(msg.err) {
+			if !w.pass.IsZero() {
+				return w.open()
+			}
 			return w.show(newPassphrasePage(w, false, ""))
 		}
 		return w.showIssue(is)
@@ -615,10 +618,9 @@ func (w *wizard) offerFiledPassword(err error) bool {
 	if !ok {
 		return false
 	}
+	// The next camera of a site keeps the site's passphrase: tried first
+	// (a wrong one leads to the passphrase page, as for any earlier run).
 	w.earlier, w.outDir, w.filedPassword = &c, c.Dir, true
-	if w.sameAnswers {
-		w.pass = secret.Secret{} // that run's passphrase, not the site's
-	}
 	return true
 }
 
