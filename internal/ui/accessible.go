@@ -501,13 +501,13 @@ func (f *lineFace) open() (ok bool, err error) {
 	}
 	for w.resume == nil {
 		f.say("Connecting to " + w.address + " ...")
-		msg := probe(w.ctx, w.cameraOptions())
+		msg := probe(w.ctx, w.cameraOptions(), w.earlierLookup())
 		if msg.err == nil {
-			w.probed(msg.identity)
+			w.probed(msg.identity, msg.earlier)
 			break
 		}
 		is := w.issueOf(msg.err)
-		if w.offerFiledPassword(msg.err) {
+		if w.offerFiledPassword(msg.err, msg.earlier) {
 			break // the earlier run's passphrase is asked next
 		}
 		if retry, err := f.resolve(is); err != nil || !retry {

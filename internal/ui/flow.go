@@ -87,13 +87,13 @@ func (w *wizard) beforeProbe() tea.Cmd {
 		// another address or password by now).
 		return w.open()
 	}
-	return tea.Batch(w.startBusy("connecting to "+w.address), probeCmd(w.ctx, w.cameraOptions()))
+	return tea.Batch(w.startBusy("connecting to "+w.address), probeCmd(w.ctx, w.cameraOptions(), w.earlierLookup()))
 }
 
 func (w *wizard) onProbe(msg probeMsg) tea.Cmd {
 	w.stopBusy()
 	if is := w.issueOf(msg.err); is.kind != issueNone {
-		if w.offerFiledPassword(msg.err) {
+		if w.offerFiledPassword(msg.err, msg.earlier) {
 			if !w.pass.IsZero() {
 				return w.open()
 			}
@@ -101,7 +101,7 @@ func (w *wizard) onProbe(msg probeMsg) tea.Cmd {
 		}
 		return w.showIssue(is)
 	}
-	w.probed(msg.identity)
+	w.probed(msg.identity, msg.earlier)
 	if !w.pass.IsZero() {
 		return w.open()
 	}
@@ -575,52 +575,61 @@ func (w *wizard) takeResume(found resumeLookupMsg) {
 	}
 }
 
-// probed takes the identity a probe read (both faces). Unless an
-// interrupted run is continued or the installer chose to start beside one,
-// it looks for a finished earlier run of this camera (by its serial, so
-// also at another address) and goes on in that run's folder: its secrets
-// file keeps the camera's passwords and keys, and a camera reset since is
-// recognised (without --out each run would get a new folder and find
-// nothing).
-func (w *wizard) probed(id camera.Identity) {
-	w.identity = id
-	w.earlier = nil
+// earlierLookup is how the probe looks for a finished earlier run of the
+// camera (both faces), with what the wizard knows now: none while an
+// interrupted run is continued or the installer chose to start beside
+// one; by the camera's serial after a login (so also at another address:
+// its secrets file keeps the camera's passwords and keys, and a camera
+// reset since is recognised; without --out each run would get a new
+// folder and find nothing); by its address after a refused login over
+// HTTPS (its pinned certificate proves which camera answers), so that the
+// admin password on file can log in instead.
+func (w *wizard) earlierLookup() earlierLookup {
 	if w.resume != nil || w.afresh {
-		return
+		return nil
 	}
-	if c, ok := session.FindCommissioned(w.earlierWhere(), w.opts.BaseDir, id.Serial); ok {
-		w.earlier, w.outDir = &c, c.Dir
+	out, base := w.opts.OutDir, w.opts.BaseDir
+	if w.sameAnswers && w.siteDir != "" {
+		out = w.siteDir // the next camera of a site: the site's folder
+	}
+	u, perr := camera.ParseAddress(w.address)
+	return func(id camera.Identity, err error) *session.Commissioning {
+		var c session.Commissioning
+		var ok bool
+		switch {
+		case err == nil:
+			c, ok = session.FindCommissioned(out, base, id.Serial)
+		case errors.Is(err, camera.ErrUnauthorized) && perr == nil && u.Scheme == "https":
+			c, ok = session.FindCommissionedAt(out, base, u.Hostname())
+		}
+		if !ok {
+			return nil
+		}
+		return &c
 	}
 }
 
-// earlierWhere is the --out an earlier run of the camera is looked for in
-// (for the next camera of a site: the site's).
-func (w *wizard) earlierWhere() string {
-	if w.sameAnswers && w.siteDir != "" {
-		return w.siteDir
+// probed takes the identity a probe read and the earlier run it found
+// (both faces): that run's folder is where this run goes on.
+func (w *wizard) probed(id camera.Identity, earlier *session.Commissioning) {
+	w.identity, w.earlier = id, earlier
+	if earlier != nil {
+		w.outDir = earlier.Dir
 	}
-	return w.opts.OutDir
 }
 
 // offerFiledPassword reports whether the refused login err can be mended
-// with the admin password on file of a finished earlier run of the camera
-// at this address (over HTTPS only: its pinned certificate proves which
-// camera answers). It then takes that run's folder; the passphrase of
-// that run opens the file and session.Open logs in with it (both faces).
-func (w *wizard) offerFiledPassword(err error) bool {
-	if !errors.Is(err, camera.ErrUnauthorized) || w.resume != nil || w.afresh || w.filedPassword {
+// with the admin password on file of the finished earlier run the probe
+// found at this address. It then takes that run's folder; the passphrase
+// of that run opens the file and session.Open logs in with it (both
+// faces). The next camera of a site keeps the site's passphrase: tried
+// first (a wrong one leads to the passphrase page, as for any earlier
+// run).
+func (w *wizard) offerFiledPassword(err error, earlier *session.Commissioning) bool {
+	if !errors.Is(err, camera.ErrUnauthorized) || earlier == nil || w.filedPassword {
 		return false
 	}
-	if u, perr := camera.ParseAddress(w.address); perr != nil || u.Scheme != "https" {
-		return false
-	}
-	c, ok := session.FindCommissionedAt(w.earlierWhere(), w.opts.BaseDir, w.host())
-	if !ok {
-		return false
-	}
-	// The next camera of a site keeps the site's passphrase: tried first
-	// (a wrong one leads to the passphrase page, as for any earlier run).
-	w.earlier, w.outDir, w.filedPassword = &c, c.Dir, true
+	w.earlier, w.outDir, w.filedPassword = earlier, earlier.Dir, true
 	return true
 }
 

@@ -34,7 +34,16 @@ type probeMsg struct {
 	identity    camera.Identity
 	fingerprint string
 	err         error
+	// earlier is the finished earlier run of the camera found by its
+	// serial (after a login), or by its address (after a refused one);
+	// nil when none was looked for or found.
+	earlier *session.Commissioning
 }
+
+// earlierLookup finds a finished earlier run of a probed camera in the
+// run folders (both faces; it reads state files, so it runs with the
+// probe, off the UI goroutine).
+type earlierLookup func(id camera.Identity, err error) *session.Commissioning
 
 // openedMsg is a session opened: identity, address and the read-only
 // check of every step.
@@ -127,7 +136,7 @@ func lookupResumeCmd(dir, base, host string) tea.Cmd {
 
 // probe connects once, read-only, without pinning anything: a camera seen
 // for the first time ends in a *camera.FingerprintError.
-func probe(ctx context.Context, o camera.Options) probeMsg {
+func probe(ctx context.Context, o camera.Options, find earlierLookup) probeMsg {
 	o.AcceptNew, o.ConfirmNew = false, nil
 	c, err := camera.New(o)
 	if err != nil {
@@ -137,11 +146,15 @@ func probe(ctx context.Context, o camera.Options) probeMsg {
 	pctx, cancel := context.WithTimeout(ctx, 40*time.Second)
 	defer cancel()
 	id, err := c.Identity(pctx)
-	return probeMsg{identity: id, fingerprint: c.Fingerprint(), err: err}
+	msg := probeMsg{identity: id, fingerprint: c.Fingerprint(), err: err}
+	if find != nil {
+		msg.earlier = find(id, err)
+	}
+	return msg
 }
 
-func probeCmd(ctx context.Context, o camera.Options) tea.Cmd {
-	return func() tea.Msg { return probe(ctx, o) }
+func probeCmd(ctx context.Context, o camera.Options, find earlierLookup) tea.Cmd {
+	return func() tea.Msg { return probe(ctx, o, find) }
 }
 
 // openSession opens the session (one request for the configuration, one
