@@ -180,7 +180,7 @@ Exit status: 0 every camera hardened, 1 a step failed, 2 a camera was refused
 	cmd.Flags().BoolVar(&newSecrets, "new-secrets", false, "generate new passwords and keys even where the camera's secrets file in --out holds those of an earlier run (VMS accounts and recordings using the old ones stop working)")
 	cmd.Flags().DurationVar(&bootTimeout, "boot-timeout", 5*time.Minute, "how long to wait for a camera to come back after a reboot")
 	cmd.Flags().IntVar(&concurrency, "concurrency", defaultApplyConcurrency, "cameras hardened at the same time (each keeps one connection)")
-	cmd.Flags().StringVar(&hostsFile, "hosts", "", "hosts list: lines ADDRESS [NAME] (NAME becomes the camera's name), or the JSON of mxwizard discover; - reads standard input")
+	cmd.Flags().StringVar(&hostsFile, "hosts", "", "hosts list: lines ADDRESS [NAME] (NAME becomes the camera's name), the JSON of mxwizard discover, or a site report (site-handover.json: the cameras where they answer now); - reads standard input")
 	return cmd
 }
 

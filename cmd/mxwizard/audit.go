@@ -82,7 +82,7 @@ Exit status: 0 nothing fails, 1 a check fails, 2 a camera could not be checked,
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json, markdown or html")
 	cmd.Flags().IntVar(&concurrency, "concurrency", defaultAuditConcurrency, "cameras checked at the same time")
 	cmd.Flags().StringVar(&hostsFile, "hosts", "", "hosts list: one camera address a line (a NAME after it is ignored), the JSON of mxwizard discover, or a site report (site-handover.json); - reads standard input")
-	cmd.Flags().StringVar(&secretsDir, "secrets", "", "log in to each camera with the admin account of its secrets file in DIR (the --out of apply or the wizard); the password given is for cameras without one")
+	cmd.Flags().StringVar(&secretsDir, "secrets", "", "log in to each camera with the admin account of its secrets file in `DIR` (the --out of apply or the wizard); the password given is for cameras without one")
 	cmd.Flags().StringVar(&passphraseFile, "passphrase-file", "", "with --secrets: read the backup passphrase from this file (else "+envPassphrase+", else a prompt)")
 	return cmd
 }
