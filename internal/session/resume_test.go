@@ -199,27 +199,18 @@ func TestWithoutAPasswordAResumeTriesOnlyTheOneOnFileAndNeverOverPlainHTTP(t *te
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cam, _, tlsSrv := camsimtest.New(t)
-	refused := func() int {
-		n := 0
-		for _, e := range camera.ParseWebLog([]byte(cam.WebLog())) {
-			if e.Status == 401 && e.User != "" {
-				n += e.Count
-			}
-		}
-		return n
-	}
 	known := camera.NewKnownCamerasInMemory()
 	out := t.TempDir()
 	o := resumeOptions(t, tlsSrv.URL, out, known)
 	interruptedRun(t, ctx, o, 3) // the admin password is changed
-	before := refused()
+	before := camsimtest.RefusedLogins(cam)
 	o.Camera.Password = secret.Secret{}
 	s, err := Open(ctx, o)
 	if err != nil {
 		t.Fatalf("resume with the password on file only: %v", err)
 	}
 	s.Close()
-	if got := refused() - before; got != 0 {
+	if got := camsimtest.RefusedLogins(cam) - before; got != 0 {
 		t.Fatalf("the camera refused %d logins, want none", got)
 	}
 
@@ -402,16 +393,7 @@ func TestARunAgainTriesThePasswordOnFileFirstWhenTheRunEndedWithIt(t *testing.T)
 	if strings.Contains(string(raw), adminPW.Reveal()) {
 		t.Fatal("the state file holds the admin password")
 	}
-	refused := func() int {
-		n := 0
-		for _, e := range camera.ParseWebLog([]byte(cam.WebLog())) {
-			if e.Status == 401 && e.User != "" {
-				n += e.Count
-			}
-		}
-		return n
-	}
-	before := refused()
+	before := camsimtest.RefusedLogins(cam)
 	again, err := runOnce(ctx, tlsSrv.URL, out, known, pass) // the factory password given, as before
 	if err != nil {
 		t.Fatalf("the same run again: %v", err)
@@ -419,7 +401,7 @@ func TestARunAgainTriesThePasswordOnFileFirstWhenTheRunEndedWithIt(t *testing.T)
 	if again.Failed() {
 		t.Fatalf("a step fails in the run again: %+v", again.Results())
 	}
-	if got := refused() - before; got != 0 {
+	if got := camsimtest.RefusedLogins(cam) - before; got != 0 {
 		t.Fatalf("the camera refused %d logins in the run again, want none", got)
 	}
 	again.Close()
@@ -432,13 +414,13 @@ func TestARunAgainTriesThePasswordOnFileFirstWhenTheRunEndedWithIt(t *testing.T)
 		t.Fatal(err)
 	}
 	for i, want := range []int{1, 0} {
-		before := refused()
+		before := camsimtest.RefusedLogins(cam)
 		s, err := openExample(ctx, tlsSrv.URL, out, known, pass)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s.Close()
-		if got := refused() - before; got != want {
+		if got := camsimtest.RefusedLogins(cam) - before; got != want {
 			t.Fatalf("open %d after the flag was lost: %d refused logins, want %d", i+1, got, want)
 		}
 	}

@@ -383,8 +383,7 @@ func TestLineFaceRecognisesACameraHardenedBefore(t *testing.T) {
 	t.Parallel()
 	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
 	opts := testOptions(t, "")
-	commissionAndReset(t, srv, opts)
-	opts.Address = srv.URLs()[0].HTTPS
+	hardenedBefore(t, srv, &opts, hardened{reset: true})
 	res, u, err := runLineFace(t, context.Background(), opts, enterForEverything(40, func(p, said string) (string, bool) {
 		if strings.Contains(said, "What now?") {
 			return "1", true // restore
@@ -491,12 +490,7 @@ func TestLineFaceFindsTheEarlierRunWithoutOut(t *testing.T) {
 	t.Parallel()
 	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
 	opts := testOptions(t, "")
-	base := t.TempDir()
-	earlier := filepath.Join(base, "mxwizard-10.0.0.99-2026-11-03")
-	opts.OutDir = earlier
-	commissionAndReset(t, srv, opts)
-	opts.OutDir, opts.BaseDir, opts.NoResume = "", base, false
-	opts.Address = srv.URLs()[0].HTTPS
+	earlier := hardenedBefore(t, srv, &opts, hardened{reset: true, withoutOut: true})
 	var prompts []string
 	res, u, err := runLineFace(t, context.Background(), opts, enterForEverything(40, func(p, said string) (string, bool) {
 		prompts = append(prompts, p)
@@ -529,30 +523,15 @@ func TestLineFaceMendsARefusedPasswordWithTheOneOnFile(t *testing.T) {
 	t.Parallel()
 	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
 	opts := testOptions(t, "")
-	base := t.TempDir()
-	earlier := filepath.Join(base, "mxwizard-camera-2026-11-03")
-	opts.OutDir = earlier
-	commission(t, srv, opts)
-	st, ok, err := session.LoadState(earlier)
-	if err != nil || !ok {
-		t.Fatalf("the commissioning left no state: %v", err)
-	}
+	hardenedBefore(t, srv, &opts, hardened{here: true, withoutOut: true})
 	cam := srv.Cameras()[0]
-	u, err := camera.ParseAddress(st.AddressNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := opts.Known.Pin(u.Hostname(), camera.FingerprintSHA256(cam.Certificate().Raw)); err != nil {
-		t.Fatal(err)
-	}
-	opts.OutDir, opts.BaseDir, opts.NoResume, opts.Address = "", base, false, st.AddressNow
-	before := refusedLogins(cam)
+	before := camsimtest.RefusedLogins(cam)
 	_, lu, err := runLineFace(t, context.Background(), opts, enterForEverything(6, nil))
 	out := lu.output()
 	if !strings.Contains(out, "The camera refused the password given") || !strings.Contains(out, "Read-only check of the 22 steps") {
 		t.Fatalf("the refused login was not mended with the password on file (%v):\n%s", err, out[max(0, len(out)-2500):])
 	}
-	if got := refusedLogins(cam) - before; got != 1 {
+	if got := camsimtest.RefusedLogins(cam) - before; got != 1 {
 		t.Fatalf("the camera refused %d logins, want 1", got)
 	}
 }
@@ -563,12 +542,8 @@ func TestLineFaceMendsARefusedPasswordWithTheOneOnFile(t *testing.T) {
 func TestLineFacePinsTheEarlierCertificateAgainAfterAReset(t *testing.T) {
 	t.Parallel()
 	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
-	opts := testOptions(t, srv.URLs()[0].HTTPS)
-	commissionKnown(t, srv, opts, opts.Known)
-	cam := srv.Cameras()[0]
-	cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
-	camsimtest.WaitReady(t, cam, 5*time.Second)
-	cam.RestoreFactoryCertificate()
+	opts := testOptions(t, "")
+	hardenedBefore(t, srv, &opts, hardened{here: true, reset: true, factoryCert: true})
 	res, u, err := runLineFace(t, context.Background(), opts, enterForEverything(40, func(p, said string) (string, bool) {
 		switch {
 		case strings.Contains(said, "Pin the received certificate?"):

@@ -176,17 +176,10 @@ func matchDocs(t *testing.T, captures map[string]string) {
 func TestReHardeningScreensMatchTheDocs(t *testing.T) {
 	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond, IP: net.IPv4(127, 0, 0, 1)})
 	opts := screensOptions(t, srv.URLs()[0].HTTPS)
-	commissionKnown(t, srv, opts, opts.Known)
-	cam := srv.Cameras()[0]
-	cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
-	camsimtest.WaitReady(t, cam, 5*time.Second)
-	cam.RestoreFactoryCertificate()
+	hardenedBefore(t, srv, &opts, hardened{here: true, reset: true, factoryCert: true})
 	d := newDriver(t, opts, 80, 24)
 	captures := map[string]string{}
-	d.expectText("Camera address")
-	d.key("enter")
-	d.key("enter")
-	d.key("enter")
+	d.submitConnect()
 	d.waitText("presents another certificate than the one pinned")
 	captures["certificate-back-80x24.txt"] = d.screen()
 	d.key("enter")

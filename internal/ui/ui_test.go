@@ -76,13 +76,20 @@ func (d *driver) connect2() {
 // certificate) to the backup passphrase.
 func (d *driver) toPassphrase() {
 	d.t.Helper()
+	d.submitConnect()
+	d.waitText("First connection to")
+	d.key("enter") // accept and pin
+	d.waitText("Backup passphrase")
+}
+
+// submitConnect takes the connect screen as it is filled in (address,
+// user, the factory password).
+func (d *driver) submitConnect() {
+	d.t.Helper()
 	d.expectText("Camera address")
 	d.key("enter")
 	d.key("enter")
 	d.key("enter")
-	d.waitText("First connection to")
-	d.key("enter") // accept and pin
-	d.waitText("Backup passphrase")
 }
 
 // connectEarlier is connect2 for a camera hardened before from this
@@ -595,18 +602,31 @@ func TestAStepTheFirmwareIgnoresBecomesAGuidedManualStep(t *testing.T) {
 	}
 }
 
-// commission hardens the camera of srv into opts.OutDir with the example
-// profile and the test passphrase, from another computer (its own
-// known-cameras store).
-func commission(t *testing.T, srv *camsim.Server, opts Options) {
-	t.Helper()
-	commissionKnown(t, srv, opts, camera.NewKnownCamerasInMemory())
+// hardened says how a camera was hardened before (hardenedBefore).
+type hardened struct {
+	here        bool // from this computer: opts.Known pins what the run installed
+	reset       bool // reset to factory defaults since (reset configfile, store, reboot)
+	factoryCert bool // the reset put the factory certificate back
+	withoutOut  bool // the wizard starts again without --out: the run's folder is a dated one of a base folder
 }
 
-// commissionKnown is commission with the known-cameras store given (this
-// computer's, when it is opts.Known).
-func commissionKnown(t *testing.T, srv *camsim.Server, opts Options, known *camera.KnownCameras) {
+// hardenedBefore hardens the camera of srv with the example profile and
+// the test passphrase into opts.OutDir (or, withoutOut, into a dated folder
+// named after another address in a new base folder, which opts then
+// searches instead of an --out), as h says, and points opts at the camera
+// where it answers now. It returns the run's folder.
+func hardenedBefore(t *testing.T, srv *camsim.Server, opts *Options, h hardened) string {
 	t.Helper()
+	var base string
+	if h.withoutOut {
+		base = t.TempDir()
+		opts.OutDir = filepath.Join(base, "mxwizard-10.0.0.99-2026-11-03")
+	}
+	earlier := opts.OutDir
+	known := camera.NewKnownCamerasInMemory() // another computer's
+	if h.here {
+		known = opts.Known
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	prof, err := profile.Parse(profile.Example())
@@ -615,7 +635,7 @@ func commissionKnown(t *testing.T, srv *camsim.Server, opts Options, known *came
 	}
 	s, err := session.Open(ctx, session.Options{
 		Camera:  camera.Options{Address: srv.URLs()[0].HTTPS, Password: secret.New(camera.FactoryPassword), Known: known, AcceptNew: true},
-		Profile: prof, OutDir: opts.OutDir, Passphrase: secret.New(testPassphrase),
+		Profile: prof, OutDir: earlier, Passphrase: secret.New(testPassphrase),
 		Generate: func() (secret.Secret, error) {
 			return secret.New("Commission-Pw-" + strconv.Itoa(rand.IntN(1e6)) + "xQ"), nil
 		},
@@ -630,17 +650,21 @@ func commissionKnown(t *testing.T, srv *camsim.Server, opts Options, known *came
 	if _, err := s.Finish(ctx); err != nil {
 		t.Fatal(err)
 	}
+	opts.Address = s.Address()
 	s.Close()
-}
-
-// commissionAndReset is commission, then a reset to factory defaults
-// (reset configfile, store, reboot): a camera hardened before.
-func commissionAndReset(t *testing.T, srv *camsim.Server, opts Options) {
-	t.Helper()
-	commission(t, srv, opts)
-	cam := srv.Cameras()[0]
-	cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
-	camsimtest.WaitReady(t, cam, 5*time.Second)
+	if h.reset {
+		cam := srv.Cameras()[0]
+		cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
+		camsimtest.WaitReady(t, cam, 5*time.Second)
+		if h.factoryCert {
+			cam.RestoreFactoryCertificate()
+		}
+		opts.Address = srv.URLs()[0].HTTPS // its factory ports again
+	}
+	if h.withoutOut {
+		opts.OutDir, opts.BaseDir, opts.NoResume = "", base, false
+	}
+	return earlier
 }
 
 // TestTheWizardRecognisesACameraHardenedBeforeAndRestoresIt: --out holds
@@ -651,8 +675,7 @@ func TestTheWizardRecognisesACameraHardenedBeforeAndRestoresIt(t *testing.T) {
 	t.Parallel()
 	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
 	opts := testOptions(t, "")
-	commissionAndReset(t, srv, opts)
-	opts.Address = srv.URLs()[0].HTTPS
+	hardenedBefore(t, srv, &opts, hardened{reset: true})
 	d := newDriver(t, opts, 80, 24)
 	d.connectEarlier()
 	d.waitText("This camera was hardened before")
@@ -678,13 +701,12 @@ func TestHardeningAgainKeepsTheCommissionedPassword(t *testing.T) {
 	t.Parallel()
 	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
 	opts := testOptions(t, "")
-	commissionAndReset(t, srv, opts)
+	hardenedBefore(t, srv, &opts, hardened{reset: true})
 	files, _ := filepath.Glob(filepath.Join(opts.OutDir, "*-secrets.json.age"))
 	if len(files) != 1 {
 		t.Fatalf("secrets files: %v", files)
 	}
 	before := secretsOnFile(t, files[0])
-	opts.Address = srv.URLs()[0].HTTPS
 	d := newDriver(t, opts, 80, 24)
 	d.connectEarlier()
 	d.waitText("This camera was hardened before")
@@ -720,12 +742,7 @@ func TestWithoutOutTheWizardFindsTheEarlierRunOfTheCamera(t *testing.T) {
 	t.Parallel()
 	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
 	opts := testOptions(t, "")
-	base := t.TempDir()
-	earlier := filepath.Join(base, "mxwizard-10.0.0.99-2026-11-03")
-	opts.OutDir = earlier
-	commissionAndReset(t, srv, opts)
-	opts.OutDir, opts.BaseDir, opts.NoResume = "", base, false
-	opts.Address = srv.URLs()[0].HTTPS
+	earlier := hardenedBefore(t, srv, &opts, hardened{reset: true, withoutOut: true})
 	d := newDriver(t, opts, 160, 40)
 	d.toPassphrase()
 	d.waitText("Backup passphrase of the earlier run")
@@ -746,7 +763,7 @@ func TestWithoutOutTheWizardFindsTheEarlierRunOfTheCamera(t *testing.T) {
 	if d.m.w.outDir != earlier {
 		t.Fatalf("the run goes into %s, not into the earlier run's folder %s", d.m.w.outDir, earlier)
 	}
-	files, _ := filepath.Glob(filepath.Join(base, "*", "*-secrets.json.age"))
+	files, _ := filepath.Glob(filepath.Join(opts.BaseDir, "*", "*-secrets.json.age"))
 	if len(files) != 1 {
 		t.Fatalf("secrets files in the base folder: %v, want the earlier run's only", files)
 	}
@@ -761,55 +778,23 @@ func TestARefusedPasswordIsMendedWithThePasswordOnFile(t *testing.T) {
 	t.Parallel()
 	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
 	opts := testOptions(t, "")
-	base := t.TempDir()
-	earlier := filepath.Join(base, "mxwizard-camera-2026-11-03")
-	opts.OutDir = earlier
-	commission(t, srv, opts)
-	opts.OutDir, opts.BaseDir, opts.NoResume = "", base, false
-	var hardenedAt string
-	if st, ok, err := session.LoadState(earlier); err != nil || !ok {
-		t.Fatalf("the commissioning left no state: %v", err)
-	} else {
-		hardenedAt = st.AddressNow
-	}
-	opts.Address = hardenedAt
+	earlier := hardenedBefore(t, srv, &opts, hardened{here: true, withoutOut: true})
 	cam := srv.Cameras()[0]
-	// This computer pinned the certificate the commissioning installed.
-	if u, err := camera.ParseAddress(hardenedAt); err != nil {
-		t.Fatal(err)
-	} else if err := opts.Known.Pin(u.Hostname(), camera.FingerprintSHA256(cam.Certificate().Raw)); err != nil {
-		t.Fatal(err)
-	}
-	refusedBefore := refusedLogins(cam)
+	refusedBefore := camsimtest.RefusedLogins(cam)
 	d := newDriver(t, opts, 160, 40)
-	d.expectText("Camera address")
-	d.key("enter")
-	d.key("enter")
-	d.key("enter") // the factory password: refused
+	d.submitConnect() // the factory password: refused
 	d.waitText("The camera refused the password given")
 	d.expectText("Backup passphrase of the earlier run", earlier)
 	d.typeText(testPassphrase)
 	d.key("enter")
 	d.waitText("Read-only check of the 22 camera steps")
 	d.expectText("3 ✓ pass    Change the default admin password")
-	if got := refusedLogins(cam) - refusedBefore; got != 1 {
+	if got := camsimtest.RefusedLogins(cam) - refusedBefore; got != 1 {
 		t.Fatalf("the camera refused %d logins, want 1 (the factory password, once)", got)
 	}
 	if d.m.w.outDir != earlier {
 		t.Fatalf("the run goes into %s, not into the earlier run's folder %s", d.m.w.outDir, earlier)
 	}
-}
-
-// refusedLogins counts the requests the camera refused with a user name
-// (a wrong password), from its web server log.
-func refusedLogins(cam *camsim.Camera) int {
-	n := 0
-	for _, e := range camera.ParseWebLog([]byte(cam.WebLog())) {
-		if e.Status == 401 && e.User != "" {
-			n += e.Count
-		}
-	}
-	return n
 }
 
 // TestAResetThatBringsTheFactoryCertificateBackIsRecognised: this computer
@@ -820,17 +805,11 @@ func refusedLogins(cam *camsim.Camera) int {
 func TestAResetThatBringsTheFactoryCertificateBackIsRecognised(t *testing.T) {
 	t.Parallel()
 	srv := camsimtest.NewServer(t, camsim.ServerOptions{BootTime: 10 * time.Millisecond})
-	opts := testOptions(t, srv.URLs()[0].HTTPS)
-	commissionKnown(t, srv, opts, opts.Known)
+	opts := testOptions(t, "")
+	hardenedBefore(t, srv, &opts, hardened{here: true, reset: true, factoryCert: true})
 	cam := srv.Cameras()[0]
-	cam.RunScript("\nhelo\nreset configfile\nstore\nreboot\nquit\n\n")
-	camsimtest.WaitReady(t, cam, 5*time.Second)
-	cam.RestoreFactoryCertificate()
 	d := newDriver(t, opts, 100, 40)
-	d.expectText("Camera address")
-	d.key("enter")
-	d.key("enter")
-	d.key("enter")
+	d.submitConnect()
 	d.waitText("presents another certificate than the one pinned")
 	d.expectText("the one this camera had before mxwizard installed its own", "› 1. Pin that certificate again and connect")
 	d.key("enter")
@@ -857,10 +836,7 @@ func TestACertificateThatOnlyLooksLikeAFactoryOneIsNotTheDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := newDriver(t, opts, 100, 40)
-	d.expectText("Camera address")
-	d.key("enter")
-	d.key("enter")
-	d.key("enter")
+	d.submitConnect()
 	d.waitText("presents another certificate than the one pinned")
 	d.expectText("anybody can make one that looks like it", "› 1. Back to the connection screen", "2. I reset this camera myself: pin the new certificate")
 	d.key("down")

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mxwizard/mxwizard/internal/camera"
 	"github.com/mxwizard/mxwizard/internal/camera/camsim"
 )
 
@@ -118,4 +119,17 @@ func (l *LogBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// RefusedLogins counts the requests cam refused although they named a
+// user (a wrong password), from its web server log as the camera serves
+// it; its row counts are summed.
+func RefusedLogins(cam *camsim.Camera) int {
+	n := 0
+	for _, e := range camera.ParseWebLog([]byte(cam.WebLog())) {
+		if e.Status == 401 && e.User != "" {
+			n += e.Count
+		}
+	}
+	return n
 }
