@@ -150,12 +150,8 @@ func findFinished(out, base string, match func(State) bool) (Commissioning, bool
 		if err != nil || !has || !st.Finished || !match(st) {
 			continue
 		}
-		name := SafeName(st.Serial) + "-secrets.json.age"
-		if st.SecretsFile != "" && st.SecretsFile != "." {
-			name = filepath.Base(st.SecretsFile) // never outside the folder
-		}
-		secrets := filepath.Join(d, name)
-		if fi, err := os.Stat(secrets); err != nil || !fi.Mode().IsRegular() {
+		secrets, there := secretsFileOf(d, st)
+		if !there {
 			continue
 		}
 		if !ok || st.Updated.After(found.Finished) {
@@ -175,7 +171,11 @@ func SecretsFiles(dir string) map[string]string {
 	newest := map[string]time.Time{}
 	for _, d := range runFolders(dir, "") {
 		st, has, err := LoadState(d)
-		if err != nil || !has || st.SecretsFile == "" || st.SecretsFile == "." {
+		if err != nil || !has {
+			continue
+		}
+		p, there := secretsFileOf(d, st)
+		if !there {
 			continue
 		}
 		u, err := camera.ParseAddress(cmp.Or(st.AddressNow, st.Camera))
@@ -186,13 +186,23 @@ func SecretsFiles(dir string) map[string]string {
 		if !sameHost(st, host) {
 			continue
 		}
-		p := filepath.Join(d, filepath.Base(st.SecretsFile)) // never outside its folder
-		if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
-			continue
-		}
 		if t, seen := newest[host]; !seen || st.Updated.After(t) {
 			files[host], newest[host] = p, st.Updated
 		}
 	}
 	return files
+}
+
+// secretsFileOf is the secrets file the run whose state st is left in its
+// folder dir: the one the state names (by its base name only, never
+// outside the folder), else the serial's; there is false when no such
+// file is there.
+func secretsFileOf(dir string, st State) (path string, there bool) {
+	name := SafeName(st.Serial) + "-secrets.json.age"
+	if st.SecretsFile != "" && st.SecretsFile != "." {
+		name = filepath.Base(st.SecretsFile)
+	}
+	path = filepath.Join(dir, name)
+	fi, err := os.Stat(path)
+	return path, err == nil && fi.Mode().IsRegular()
 }
